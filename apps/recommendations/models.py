@@ -1,0 +1,109 @@
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from apps.common.models import TimeStampedModel
+from apps.reviews.models import Review
+from apps.states.models import MemberState
+
+
+class Theme(TimeStampedModel):
+    """A term of a controlled vocabulary: OHCHR/UHRI codes, UPR Info issues, or the project's own."""
+
+    class Scheme(models.TextChoices):
+        OHCHR = "ohchr", "OHCHR / Universal Human Rights Index"
+        UPR_INFO = "upr_info", "UPR Info issue"
+        PROJECT = "project", "UPR Tracker"
+
+    scheme = models.CharField(max_length=10, choices=Scheme.choices)
+    code = models.CharField(max_length=80, help_text="e.g. G5 for OHCHR, a slug for the others.")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["scheme", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="theme_unique_code_per_scheme"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}" if self.scheme == self.Scheme.OHCHR else self.name
+
+
+# The theme advocates filter on most: Theme(scheme=PROJECT, code=DPRK_REFUGEES_THEME_CODE).
+DPRK_REFUGEES_THEME_CODE = "dprk-refugees"
+
+
+class Recommendation(TimeStampedModel):
+    """One numbered recommendation of a Working Group report, and the response of the state under review."""
+
+    class Response(models.TextChoices):
+        SUPPORTED = "supported", "Supported"
+        NOTED = "noted", "Noted"
+        PENDING = "pending", "Pending"
+
+    class TextStatus(models.TextChoices):
+        VERBATIM = "verbatim", "Verbatim UN text"
+        PARAPHRASE = "paraphrase", "Reported paraphrase (not UN text)"
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="recommendations")
+    recommending_states = models.ManyToManyField(MemberState, related_name="recommendations_made")
+    paragraph = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Paragraph in the report, e.g. 186.241 or 28(g); empty if unknown.",
+    )
+    text = models.TextField()
+    text_status = models.CharField(max_length=12, choices=TextStatus.choices, default=TextStatus.VERBATIM)
+    text_source = models.TextField(blank=True, help_text="Where the text comes from (required for paraphrases).")
+    response = models.CharField(max_length=10, choices=Response.choices, default=Response.PENDING)
+    response_label = models.CharField(
+        max_length=60, blank=True, help_text='The state\'s own word where it differs, e.g. "rejected".'
+    )
+    response_source = models.CharField(max_length=300, blank=True, help_text="e.g. A/HRC/25/5/Add.1 para. 186.28")
+    action_category = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="UPR Info action category, 1 (minimal action) to 5 (specific action).",
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="recommendations")
+    affected_persons = models.CharField(
+        max_length=300, blank=True, help_text="Semicolon-separated, as OHCHR lists them."
+    )
+    source_document = models.CharField(max_length=60, blank=True, help_text="Symbol of the report, e.g. A/HRC/25/5.")
+    fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Hash of the normalised text, to match re-imports.",
+    )
+    note = models.TextField(blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+
+    class Meta:
+        ordering = ["review", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "paragraph"],
+                condition=~models.Q(paragraph=""),
+                name="recommendation_unique_paragraph_per_review",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(action_category__isnull=True) | models.Q(action_category__range=(1, 5)),
+                name="recommendation_action_category_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(text_status="paraphrase") | ~models.Q(text_source=""),
+                name="recommendation_paraphrase_has_source",
+            ),
+        ]
+        indexes = [
+            # Used by the importer to find an existing recommendation with the same text in a review.
+            models.Index(fields=["review", "fingerprint"], name="rec_review_fingerprint_idx"),
+            # Used by the explorer and API filter on response.
+            models.Index(fields=["response"], name="rec_response_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paragraph or 'para. ?'} — {self.text[:60]}"

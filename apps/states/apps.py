@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StatesConfig(AppConfig):
+    name = "apps.states"
+    label = "states"

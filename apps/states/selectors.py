@@ -1,0 +1,11 @@
+from apps.states.models import MemberState, StateAlias, normalize_state_name
+
+
+def state_by_name(*, name: str) -> MemberState | None:
+    """The state a spelling names, through the alias table (ISO3 codes match too)."""
+    if len(name) == 3 and name.isupper():
+        state = MemberState.objects.filter(iso3=name).first()
+        if state:
+            return state
+    alias = StateAlias.objects.select_related("state").filter(normalized=normalize_state_name(name)).first()
+    return alias.state if alias else None

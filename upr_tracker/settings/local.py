@@ -1,0 +1,6 @@
+"""The embedded defaults of `make run`: SQLite, a filesystem broker, e-mail to var/mail/."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
