@@ -27,7 +27,8 @@ class MemberStateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = MemberState
 
-    iso3 = factory.Sequence(lambda n: "Q" + chr(65 + (n // 26) % 26) + chr(65 + n % 26))
+    # ISO 3166 reserves X.. codes for user assignment: no real state has one.
+    iso3 = factory.Sequence(lambda n: "X" + chr(65 + (n // 26) % 26) + chr(65 + n % 26))
     name = factory.Sequence(lambda n: f"Testland {n}")
     regional_group = MemberState.RegionalGroup.WESTERN_EUROPEAN_OTHERS
 
