@@ -45,6 +45,12 @@ OBSERVERS: list[dict[str, Any]] = [
 
 # Spellings met in UN documents and in the UPR Info export besides the UN and CLDR names.
 EXTRA_ALIASES = {
+    "BIH": ["Bosnia & Herzegovina"],  # UPR Info export
+    "GNB": ["Guinea Bissau"],  # UPR Info export
+    "STP": ["Sao Tome & Principe"],  # UPR Info export
+    "KNA": ["St Kitts & Nevis"],  # UPR Info export
+    "LCA": ["St Lucia"],  # UPR Info export
+    "VCT": ["St Vincent & the Grenadines"],  # UPR Info export
     "CZE": ["Czech Republic"],
     "TUR": ["Turkey", "Türkiye", "Turkiye"],
     "KOR": ["South Korea", "Korea, Republic of", "Korea (Republic of)"],
@@ -53,6 +59,7 @@ EXTRA_ALIASES = {
         "DPRK",
         "Democratic People's Republic of Korea",
         "Korea, Democratic People's Republic of",
+        "DPR Korea",  # UPR Info export
     ],
     "USA": ["United States", "USA", "United States of America"],
     "GBR": ["United Kingdom", "UK", "Great Britain"],
@@ -69,12 +76,13 @@ EXTRA_ALIASES = {
         "Macedonia",
         "The former Yugoslav Republic of Macedonia",
         "Former Yugoslav Republic of Macedonia",
+        "Macedonia FYR",  # UPR Info export
     ],
     "SWZ": ["Swaziland"],
     "CPV": ["Cape Verde"],
     "CIV": ["Cote d'Ivoire", "Ivory Coast"],
     "COD": ["DR Congo", "Democratic Republic of Congo", "Congo (Democratic Republic of the)"],
-    "COG": ["Republic of the Congo", "Congo (Republic of the)"],
+    "COG": ["Republic of the Congo", "Congo (Republic of the)", "Republic of Congo"],  # the last: UPR Info
     "FSM": ["Micronesia"],
     "BRN": ["Brunei"],
     "TLS": ["East Timor"],
