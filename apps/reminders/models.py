@@ -1,4 +1,7 @@
+import zoneinfo
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from apps.common.models import TimeStampedModel
@@ -6,8 +9,19 @@ from apps.reviews.models import Deadline, Review
 from apps.states.models import MemberState
 
 
+MAX_LEAD_DAYS = 365
+
+
 def default_lead_days() -> list[int]:
     return [30, 7, 1]
+
+
+def valid_timezone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 class Subscription(TimeStampedModel):
@@ -40,6 +54,30 @@ class Subscription(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.user} → {self.review or self.state_under_review}"
 
+    def clean(self) -> None:
+        # JSON fields hold lists the sweep trusts; checked here so the admin, the API and the pages
+        # (all through full_clean) refuse the same bad values.
+        errors: dict[str, str] = {}
+        if (self.review_id is None) == (self.state_under_review_id is None):
+            errors["review"] = "Choose either one review or one state under review."
+        leads = self.lead_days
+        if (
+            not isinstance(leads, list)
+            or not leads
+            or not all(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= MAX_LEAD_DAYS for d in leads)
+        ):
+            errors["lead_days"] = f"Give one or more whole numbers of days between 1 and {MAX_LEAD_DAYS}."
+        elif len(set(leads)) != len(leads):
+            errors["lead_days"] = "Each lead time may appear once."
+        kinds = self.kinds
+        known = set(Deadline.Kind.values)
+        if not isinstance(kinds, list) or not all(isinstance(k, str) and k in known for k in kinds):
+            errors["kinds"] = "Unknown deadline kind; choose among: " + ", ".join(sorted(known)) + "."
+        if not valid_timezone(self.timezone):
+            errors["timezone"] = f"Unknown time zone {self.timezone!r}; use an IANA name such as Asia/Seoul."
+        if errors:
+            raise ValidationError(errors)
+
 
 class ReminderDelivery(TimeStampedModel):
     """One reminder e-mail: (subscription, deadline, lead time), claimed before it is sent."""
@@ -49,6 +87,9 @@ class ReminderDelivery(TimeStampedModel):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # Never sent, on purpose: the deadline moved or was cancelled, a nearer lead took over, or the
+        # subscription ended before the e-mail went out. last_error says which.
+        SKIPPED = "skipped", "Skipped"
 
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="deliveries")
@@ -59,6 +100,11 @@ class ReminderDelivery(TimeStampedModel):
     last_error = models.TextField(blank=True)
     message_id = models.CharField(max_length=200, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Pending: not enqueued again before this moment (backoff after an error, or already enqueued).",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -71,8 +117,14 @@ class ReminderDelivery(TimeStampedModel):
             ),
         ]
         indexes = [
-            # Used by the sweep to find deliveries to (re)send.
+            # Used by the sweep to find deliveries stuck in "sending" (a worker died mid-send).
             models.Index(fields=["status", "claimed_at"], name="delivery_status_claimed_idx"),
+            # Used by the sweep to find pending deliveries whose next attempt is due.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="delivery_pending_next_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -156,6 +156,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=f"*/{REMINDER_SWEEP_MINUTES}"),
     },
 }
+# Reminders (apps/reminders/services.py): deliveries per task and per SMTP connection; how long a
+# delivery enqueued or claimed without being sent waits before the sweep enqueues it again (a lost
+# message, a killed worker); retries of connection errors and 4xx answers (exponential, full jitter).
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=100)
+REMINDER_REQUEUE_SECONDS = env.int("REMINDER_REQUEUE_SECONDS", default=600)
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=8)
+REMINDER_RETRY_BASE_SECONDS = env.float("REMINDER_RETRY_BASE_SECONDS", default=60.0)
+REMINDER_RETRY_MAX_SECONDS = env.float("REMINDER_RETRY_MAX_SECONDS", default=3600.0)
+# The integration tests give their worker a queue of its own; "celery" is Celery's default.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
