@@ -1,8 +1,249 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""The advocates' pages. Glue only: validate with a form, call a selector or a service, render."""
 
-from apps.reviews.selectors import deadline_upcoming_list
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods
+
+from apps.reminders.selectors import subscription_list_for_user
+from apps.reviews.models import Review, Statement
+from apps.reviews.services import statement_delete, statement_log, statement_next_speaking_order, statement_update
+from apps.web import selectors
+from apps.web.forms import (
+    SERVICE_ERROR_FIELDS,
+    ProfileForm,
+    ReviewThemeForm,
+    SignUpForm,
+    StatementForm,
+    WhoRaisedItForm,
+)
+from apps.web.models import Profile
+from apps.web.services import profile_update
 
 
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/dashboard.html", {"deadlines": deadline_upcoming_list(limit=10)})
+    review = selectors.review_next_for_state()
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "next_review": review,
+            "deadlines": selectors.deadline_list_for_review(review=review) if review else [],
+            "subscriptions": subscription_list_for_user(user=request.user)[:10],
+            "recent_statements": selectors.statement_recent_list(limit=8),
+            "recent_recommendations": selectors.recommendation_recent_list(limit=8),
+        },
+    )
+
+
+@require_GET
+def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = selectors.review_detail(review_id=review_id)
+    if review is None:
+        raise Http404("No review with this number.")
+    form = ReviewThemeForm(request.GET or None, review=review)
+    theme = form.cleaned_data.get("theme") if form.is_valid() else None
+    return render(
+        request,
+        "web/review_detail.html",
+        {
+            "review": review,
+            "form": form,
+            "theme": theme,
+            "refugees_theme": selectors.theme_refugees(),
+            "deadlines": selectors.deadline_list_for_review(review=review),
+            "statements": selectors.statement_list_for_review(review=review),
+            "groups": selectors.recommendations_by_state(review=review, theme=theme),
+            "can_log": request.user.has_perm("reviews.add_statement"),
+            "can_change": request.user.has_perm("reviews.change_statement"),
+        },
+    )
+
+
+@require_GET
+def who_raised_it(request: HttpRequest) -> HttpResponse:
+    data = request.GET.copy()
+    refugees = selectors.theme_refugees()
+    data.setdefault("state", selectors.DEFAULT_STATE_ISO3)
+    if refugees is not None:
+        data.setdefault("theme", str(refugees.pk))
+    form = WhoRaisedItForm(data)
+    table = None
+    if form.is_valid():
+        table = selectors.who_raised_it(state_under_review=form.cleaned_data["state"], theme=form.cleaned_data["theme"])
+    status = 200 if form.is_valid() or not request.GET else 400
+    return render(request, "web/who_raised_it.html", {"form": form, "table": table}, status=status)
+
+
+# -- statements --------------------------------------------------------------------------------------
+def _speaker_options() -> dict[str, Any]:
+    states, stakeholders = selectors.speaker_choice_list()
+    return {"speaker_states": states, "speaker_stakeholders": stakeholders}
+
+
+def _apply_service_errors(form: StatementForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form field it concerns, keeping the input."""
+    if hasattr(error, "error_dict"):
+        for name, messages_ in error.message_dict.items():
+            for message in messages_:
+                form.add_error(SERVICE_ERROR_FIELDS.get(name), message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _initial_for_new(request: HttpRequest) -> dict[str, Any]:
+    review = None
+    review_id = request.GET.get("review", "")
+    if review_id.isdigit():
+        review = Review.objects.filter(pk=int(review_id)).first()
+    review = review or selectors.review_default_for_logging()
+    forum = request.GET.get("forum", Statement.Forum.WORKING_GROUP)
+    if forum not in Statement.Forum.values:
+        forum = Statement.Forum.WORKING_GROUP
+    initial: dict[str, Any] = {"forum": forum, "language": request.GET.get("language", "en")[:10] or "en"}
+    if review is not None:
+        initial["review"] = review.pk
+        initial["speaking_order"] = statement_next_speaking_order(review=review, forum=forum)
+    return initial
+
+
+@login_required
+@permission_required("reviews.add_statement", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def statement_new(request: HttpRequest) -> HttpResponse:
+    form = StatementForm(request.POST or None, initial=_initial_for_new(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            statement = statement_log(
+                **form.service_arguments(),
+                themes=form.cleaned_data["themes"],
+                recommendations=form.cleaned_data["recommendations"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            speaker = statement.speaker_state or statement.speaker_stakeholder
+            order = f"no. {statement.speaking_order} " if statement.speaking_order else ""
+            messages.success(request, f"Statement {order}by {speaker} saved.")
+            if "save_and_next" in request.POST:
+                query = urlencode(
+                    {"review": statement.review_id, "forum": statement.forum, "language": statement.language}
+                )
+                return redirect(f"{reverse('web:statement_new')}?{query}")
+            return redirect(f"{reverse('web:review_detail', args=[statement.review_id])}#statement-{statement.pk}")
+    if request.method == "POST":
+        messages.error(request, "The statement was not saved: please correct the fields marked below.")
+    return render(
+        request,
+        "web/statement_form.html",
+        {"form": form, "statement": None, **_speaker_options()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@permission_required("reviews.change_statement", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def statement_edit(request: HttpRequest, statement_id: int) -> HttpResponse:
+    statement = get_object_or_404(
+        Statement.objects.select_related("review", "speaker_state", "speaker_stakeholder"), pk=statement_id
+    )
+    form = StatementForm(request.POST or None, initial=StatementForm.initial_for(statement), statement=statement)
+    if request.method == "POST" and form.is_valid():
+        arguments = form.service_arguments()
+        try:
+            statement_update(
+                statement=statement,
+                data=arguments,
+                themes=form.cleaned_data["themes"],
+                recommendations=form.cleaned_data["recommendations"],
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect(f"{reverse('web:review_detail', args=[statement.review_id])}#statement-{statement.pk}")
+    if request.method == "POST":
+        messages.error(request, "The changes were not saved: please correct the fields marked below.")
+    history = statement.history.select_related("history_user").order_by("-history_date")[:50]
+    return render(
+        request,
+        "web/statement_form.html",
+        {"form": form, "statement": statement, "history": history, **_speaker_options()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@permission_required("reviews.delete_statement", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def statement_remove(request: HttpRequest, statement_id: int) -> HttpResponse:
+    statement = get_object_or_404(
+        Statement.objects.select_related("review__state_under_review", "speaker_state", "speaker_stakeholder"),
+        pk=statement_id,
+    )
+    if request.method == "POST":
+        review_id = statement.review_id
+        statement_delete(statement=statement)
+        messages.success(request, "Statement deleted. Its history is kept.")
+        return redirect("web:review_detail", review_id=review_id)
+    return render(request, "web/statement_confirm_delete.html", {"statement": statement})
+
+
+@login_required
+@permission_required("reviews.add_statement", raise_exception=True)
+@require_GET
+def statement_next_order(request: HttpRequest) -> HttpResponse:
+    """The speaking-order field refilled for another review (htmx swaps it when the review changes)."""
+    review_id = request.GET.get("review", "")
+    review = Review.objects.filter(pk=int(review_id)).first() if review_id.isdigit() else None
+    forum = request.GET.get("forum", Statement.Forum.WORKING_GROUP)
+    if review is None or forum not in Statement.Forum.values:
+        return HttpResponse("Unknown review or forum.", status=400, content_type="text/plain")
+    form = StatementForm(initial={"speaking_order": statement_next_speaking_order(review=review, forum=forum)})
+    return render(request, "web/_field.html", {"field": form["speaking_order"]})
+
+
+# -- accounts -----------------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    current = Profile.objects.filter(user_id=request.user.pk).values_list("timezone", flat=True).first()
+    form = ProfileForm(request.POST or None, initial={"timezone": current or "Europe/Zurich"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile_update(user=request.user, timezone=form.cleaned_data["timezone"])
+        except ValidationError as error:
+            form.add_error("timezone", error)
+        else:
+            messages.success(request, "Your time zone is saved.")
+            return redirect("web:profile")
+    return render(
+        request,
+        "web/profile.html",
+        {"form": form, "can_log": request.user.has_perm("reviews.add_statement")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("web:dashboard")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.get_username()}. Your account is ready.")
+        return HttpResponseRedirect(reverse("web:dashboard"))
+    return render(request, "registration/signup.html", {"form": form}, status=400 if request.method == "POST" else 200)

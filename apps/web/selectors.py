@@ -1,0 +1,254 @@
+"""Reads the workspace's pages need, with the joins that keep each page to a fixed number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, Theme
+from apps.reviews.models import Deadline, Review, Stakeholder, Statement
+from apps.states.models import MemberState
+
+DEFAULT_STATE_ISO3 = "CHN"
+
+
+def theme_refugees() -> Theme | None:
+    """The project's own theme, North Korean refugees / non-refoulement, the default filter everywhere."""
+    return Theme.objects.filter(scheme=Theme.Scheme.PROJECT, code=DPRK_REFUGEES_THEME_CODE).first()
+
+
+def review_next_for_state(*, iso3: str = DEFAULT_STATE_ISO3) -> Review | None:
+    """The state's next review: the first whose dialogue is today or later (or not yet dated)."""
+    today = timezone.localdate()
+    return (
+        Review.objects.filter(state_under_review__iso3=iso3)
+        .filter(Q(dialogue_date__gte=today) | Q(dialogue_date__isnull=True))
+        .select_related("state_under_review", "session__cycle")
+        .order_by("session__number")
+        .first()
+    )
+
+
+def review_detail(*, review_id: int) -> Review | None:
+    return (
+        Review.objects.select_related("state_under_review", "session__cycle")
+        .prefetch_related("troika")
+        .annotate(
+            recommendations_loaded=Count("recommendations", distinct=True),
+            statements_loaded=Count("statements", distinct=True),
+        )
+        .filter(pk=review_id)
+        .first()
+    )
+
+
+def review_choice_list() -> QuerySet[Review]:
+    """Reviews offered in forms, most recent session first."""
+    return Review.objects.select_related("state_under_review", "session").order_by(
+        "-session__number", "state_under_review__name"
+    )
+
+
+def review_default_for_logging() -> Review | None:
+    """The review a new statement most likely belongs to: the latest whose dialogue has begun."""
+    today = timezone.localdate()
+    return (
+        review_choice_list().filter(dialogue_date__lte=today).first()
+        or review_choice_list().order_by("session__number").first()
+    )
+
+
+def deadline_list_for_review(*, review: Review) -> QuerySet[Deadline]:
+    return Deadline.objects.filter(review=review).order_by("due_at")
+
+
+def statement_list_for_review(*, review: Review) -> QuerySet[Statement]:
+    """A review's statements in speaking order, forum by forum."""
+    return (
+        Statement.objects.filter(review=review)
+        .select_related("speaker_state", "speaker_stakeholder", "logged_by")
+        .prefetch_related("themes", "recommendations")
+        .order_by("forum", "speaking_order", "id")
+    )
+
+
+def statement_recent_list(*, limit: int = 10) -> QuerySet[Statement]:
+    """The latest statements logged, for the dashboard."""
+    return (
+        Statement.objects.select_related(
+            "speaker_state", "speaker_stakeholder", "review__state_under_review", "review__session"
+        )
+        .prefetch_related("themes")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def recommendation_recent_list(*, limit: int = 10) -> QuerySet[Recommendation]:
+    """The latest recommendations recorded, for the dashboard."""
+    return (
+        Recommendation.objects.select_related("review__state_under_review", "review__session")
+        .prefetch_related("recommending_states")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+@dataclass
+class StateRecommendations:
+    state: MemberState
+    recommendations: list[Recommendation]
+
+
+def recommendations_by_state(*, review: Review, theme: Theme | None = None) -> list[StateRecommendations]:
+    """A review's recommendations grouped by recommending state (a joint one appears under each state)."""
+    recommendations = (
+        Recommendation.objects.filter(review=review).prefetch_related("recommending_states", "themes").order_by("id")
+    )
+    if theme is not None:
+        recommendations = recommendations.filter(themes=theme)
+    groups: dict[int, StateRecommendations] = {}
+    for recommendation in recommendations:
+        for state in recommendation.recommending_states.all():
+            groups.setdefault(state.pk, StateRecommendations(state, [])).recommendations.append(recommendation)
+    return sorted(groups.values(), key=lambda group: group.state.name)
+
+
+def theme_list_for_review(*, review: Review) -> QuerySet[Theme]:
+    """Themes that tag at least one of the review's recommendations (the review page's filter)."""
+    return Theme.objects.filter(recommendations__review=review).distinct().order_by("scheme", "code")
+
+
+def speaker_choice_list() -> tuple[QuerySet[MemberState], QuerySet[Stakeholder]]:
+    """Everyone who may take the floor: states (observers included) and stakeholders."""
+    return MemberState.objects.order_by("name"), Stakeholder.objects.order_by("name")
+
+
+# -- who raised it, cycle by cycle ------------------------------------------------------------------
+RAISED = "raised"
+OTHER_MATTERS = "other"
+SPOKE = "spoke"
+NONE = "none"
+
+
+@dataclass
+class Cell:
+    """What one state did in one review about one theme."""
+
+    status: str
+    on_theme: list[Recommendation] = field(default_factory=list)
+    recommendations_count: int = 0
+    spoke: bool = False
+    spoke_on_theme: bool = False
+
+
+@dataclass
+class Column:
+    review: Review
+    # False when the record holds only part of the review's recommendations (2009 and 2024 hold only the
+    # refugee ones): "none" then means "none recorded", and the page says so.
+    complete: bool
+    recommendations_loaded: int
+
+
+@dataclass
+class Row:
+    state: MemberState
+    cells: list[Cell]
+
+    @property
+    def raised_count(self) -> int:
+        return sum(1 for cell in self.cells if cell.status == RAISED)
+
+
+@dataclass
+class WhoRaisedIt:
+    state_under_review: MemberState
+    theme: Theme
+    columns: list[Column]
+    rows: list[Row]
+
+
+def who_raised_it(*, state_under_review: MemberState, theme: Theme) -> WhoRaisedIt:
+    """For each state and each review of `state_under_review`: did it recommend on `theme`?
+
+    1. Columns are the reviews that have happened (or already hold data), oldest first.
+    2. One query counts every state's recommendations per review; one fetches those on the theme with
+       their states; one lists who spoke (from logged statements), and whether on the theme.
+    3. Each (state, review) cell is then: raised the theme, recommended on other matters only, spoke
+       without recommending, or none. Rows are the states that appear at least once.
+    Seven queries whatever the number of states.
+    """
+    today = timezone.localdate()
+    reviews = list(
+        Review.objects.filter(state_under_review=state_under_review)
+        .annotate(recommendations_loaded=Count("recommendations", distinct=True))
+        .annotate(statements_loaded=Count("statements", distinct=True))
+        .filter(
+            Q(dialogue_date__lte=today)
+            | Q(recommendations_loaded__gt=0)
+            | Q(statements_loaded__gt=0)
+            | Q(status=Review.Status.COMPLETED)
+        )
+        .select_related("session__cycle")
+        .order_by("session__number")
+    )
+    columns = [
+        Column(
+            review=review,
+            complete=bool(review.recommendations_count)
+            and review.recommendations_loaded >= (review.recommendations_count or 0),
+            recommendations_loaded=review.recommendations_loaded,
+        )
+        for review in reviews
+    ]
+    review_ids = [review.pk for review in reviews]
+
+    through = Recommendation.recommending_states.through
+    counts: dict[tuple[int, int], int] = {
+        (row["memberstate_id"], row["recommendation__review_id"]): row["n"]
+        for row in through.objects.filter(recommendation__review_id__in=review_ids)
+        .values("memberstate_id", "recommendation__review_id")
+        .annotate(n=Count("recommendation_id"))
+    }
+    on_theme: dict[tuple[int, int], list[Recommendation]] = defaultdict(list)
+    for recommendation in (
+        Recommendation.objects.filter(review_id__in=review_ids, themes=theme)
+        .prefetch_related("recommending_states")
+        .order_by("id")
+    ):
+        for state in recommendation.recommending_states.all():
+            on_theme[(state.pk, recommendation.review_id)].append(recommendation)
+    spoke: dict[tuple[int, int], bool] = {}
+    for state_id, review_id, theme_id in Statement.objects.filter(
+        review_id__in=review_ids, speaker_state__isnull=False
+    ).values_list("speaker_state_id", "review_id", "themes"):
+        key = (state_id, review_id)
+        spoke[key] = spoke.get(key, False) or theme_id == theme.pk
+
+    state_ids = {key[0] for key in (*counts, *spoke)}
+    rows = []
+    for state in MemberState.objects.filter(pk__in=state_ids).order_by("name"):
+        cells = []
+        for review in reviews:
+            key = (state.pk, review.pk)
+            cell = Cell(
+                status=NONE,
+                on_theme=on_theme.get(key, []),
+                recommendations_count=counts.get(key, 0),
+                spoke=key in spoke,
+                spoke_on_theme=spoke.get(key, False),
+            )
+            if cell.on_theme:
+                cell.status = RAISED
+            elif cell.recommendations_count:
+                cell.status = OTHER_MATTERS
+            elif cell.spoke:
+                cell.status = SPOKE
+            cells.append(cell)
+        rows.append(Row(state=state, cells=cells))
+    return WhoRaisedIt(state_under_review=state_under_review, theme=theme, columns=columns, rows=rows)
+
+
+def states_under_review_list() -> QuerySet[MemberState]:
+    """States that have at least one review in the record (the who-raised-it form's choices)."""
+    return MemberState.objects.filter(reviews__isnull=False).distinct().order_by("name")

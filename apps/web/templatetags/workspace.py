@@ -1,0 +1,90 @@
+"""Template helpers: times in Geneva and in the reader's own zone, countdowns, response labels."""
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.timesince import timeuntil
+
+from apps.recommendations.models import Recommendation
+
+register = template.Library()
+
+GENEVA = zoneinfo.ZoneInfo(settings.GENEVA_TZ)
+
+
+def reader_timezone(request: HttpRequest | None) -> zoneinfo.ZoneInfo | None:
+    """The signed-in reader's own zone (from the profile), cached on the request; None if unset."""
+    if request is None or not request.user.is_authenticated:
+        return None
+    if not hasattr(request, "_reader_tz"):
+        from apps.web.models import Profile
+
+        name = Profile.objects.filter(user_id=request.user.pk).values_list("timezone", flat=True).first()
+        request._reader_tz = zoneinfo.ZoneInfo(name) if name else None  # type: ignore[attr-defined]
+    return request._reader_tz  # type: ignore[attr-defined,no-any-return]
+
+
+@register.simple_tag(takes_context=True)
+def moment(
+    context: dict[str, Any], value: dt.datetime | None, tz_name: str = "", all_day: bool = False
+) -> SafeString | str:
+    """A stored UTC time shown in its zone (Geneva by default) and, if different, in the reader's zone."""
+    if value is None:
+        return "not set"
+    zone = zoneinfo.ZoneInfo(tz_name) if tz_name else GENEVA
+    local = timezone.localtime(value, zone)
+    if all_day:
+        return format_html('<time datetime="{}">{}</time>', local.date().isoformat(), date_format(local, "j F Y"))
+    place = "Geneva" if zone.key == GENEVA.key else zone.key.replace("_", " ")
+    html = format_html('<time datetime="{}">{} {}</time>', value.isoformat(), date_format(local, "j F Y, H:i"), place)
+    reader = reader_timezone(context.get("request"))
+    if reader is not None and reader.key != zone.key:
+        own = timezone.localtime(value, reader)
+        same_day = own.date() == local.date()
+        html += format_html(
+            ' <span class="own-time">({} your time, {})</span>',
+            date_format(own, "H:i" if same_day else "j F, H:i"),
+            reader.key.replace("_", " "),
+        )
+    return html
+
+
+@register.simple_tag
+def countdown(value: dt.datetime | None) -> SafeString | str:
+    """ "in 32 days" (or "passed"); static/js/countdown.js keeps it ticking where scripts run."""
+    if value is None:
+        return ""
+    now = timezone.now()
+    if value <= now:
+        return format_html('<span class="countdown countdown-past">passed</span>')
+    return format_html(
+        '<span class="countdown" data-countdown="{}">in {}</span>', value.isoformat(), timeuntil(value, now)
+    )
+
+
+@register.filter
+def response_label(recommendation: Recommendation) -> str:
+    """The response as the UN records it, with the state's own word where it differs ("Noted — rejected")."""
+    label = recommendation.get_response_display()
+    if recommendation.response_label and recommendation.response_label.casefold() != label.casefold():
+        return f"{label} ({recommendation.response_label})"
+    return label
+
+
+@register.filter
+def is_paraphrase(recommendation: Recommendation) -> bool:
+    return recommendation.text_status == Recommendation.TextStatus.PARAPHRASE
+
+
+@register.simple_tag(takes_context=True)
+def deadline_when(context: dict[str, Any], deadline: Any) -> SafeString | str:
+    """A deadline in its own zone; a date alone where only the date is known."""
+    return moment(context, deadline.due_at, deadline.timezone, all_day=not deadline.time_is_known)
