@@ -2,7 +2,29 @@
 
 from rest_framework.routers import DefaultRouter
 
+from apps.recommendations.api.views import RecommendationViewSet, ThemeViewSet
+from apps.reminders.api.views import SubscriptionViewSet
+from apps.reviews.api.views import (
+    CycleViewSet,
+    DeadlineViewSet,
+    ReviewViewSet,
+    SessionViewSet,
+    StakeholderViewSet,
+    StatementViewSet,
+)
+from apps.states.api.views import MemberStateViewSet
+
 router = DefaultRouter()
+router.register("member-states", MemberStateViewSet, basename="member-state")
+router.register("cycles", CycleViewSet, basename="cycle")
+router.register("sessions", SessionViewSet, basename="session")
+router.register("reviews", ReviewViewSet, basename="review")
+router.register("deadlines", DeadlineViewSet, basename="deadline")
+router.register("stakeholders", StakeholderViewSet, basename="stakeholder")
+router.register("statements", StatementViewSet, basename="statement")
+router.register("recommendations", RecommendationViewSet, basename="recommendation")
+router.register("themes", ThemeViewSet, basename="theme")
+router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 
 app_name = "api"
 urlpatterns = router.urls

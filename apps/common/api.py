@@ -1,22 +1,196 @@
-"""The API's shared pieces: one error format, one pagination."""
+"""The API's shared pieces: one error format, one pagination, full_clean() on plain writes.
 
+Query parameters live in apps/common/api_filters.py and the schema's extras in api_schema.py: this module
+is imported by DRF's settings (pagination, exception handler), before DRF's generic views exist.
+"""
+
+from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import InvalidPage, Paginator
+from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
+
+# A list counts at most this many rows: past it the count says "at least COUNT_CAP" (count_is_exact false),
+# so a broad full-text search over a large table never pays for an unbounded COUNT(*).
+COUNT_CAP = 10_000
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the record."
+    default_code = "conflict"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "payload_too_large"
+
+
+# -- pagination -------------------------------------------------------------------------------------
+class CappedPaginator(Paginator):
+    """A Paginator whose count stops at COUNT_CAP (SELECT COUNT(*) FROM (... LIMIT cap + 1))."""
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, models.QuerySet):
+            counted = self.object_list.order_by()[: COUNT_CAP + 1].count()
+        else:
+            counted = len(self.object_list)
+        self.count_is_exact = counted <= COUNT_CAP
+        return min(counted, COUNT_CAP)
+
+
+def _positive_int_param(request: Request, name: str, default: int, maximum: int | None = None) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    bound = f" between 1 and {maximum}" if maximum else " of at least 1"
+    try:
+        value = int(raw)
+    except ValueError:
+        raise exceptions.ValidationError({name: [f"Enter a whole number{bound}."]}) from None
+    if value < 1 or (maximum is not None and value > maximum):
+        raise exceptions.ValidationError({name: [f"Enter a whole number{bound}."]})
+    return value
 
 
 class StandardPagination(PageNumberPagination):
+    """`page` and `page_size` (1 to 200), links, and a count capped at COUNT_CAP with `count_is_exact`."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    django_paginator_class = CappedPaginator
+
+    def get_page_size(self, request: Request) -> int:
+        return _positive_int_param(request, self.page_size_query_param, self.page_size, self.max_page_size)
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any]:
+        self.request = request
+        page_size = self.get_page_size(request)
+        page_number = _positive_int_param(request, self.page_query_param, 1)
+        paginator = self.django_paginator_class(queryset, page_size)
+        try:
+            self.page = paginator.page(page_number)
+        except InvalidPage as exc:
+            raise exceptions.NotFound(f"Invalid page: {exc}.") from None
+        return list(self.page)
+
+    def get_next_link(self) -> str | None:
+        assert self.page is not None and self.request is not None  # set by paginate_queryset()
+        if not self.page.has_next():
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.page_query_param, self.page.next_page_number())
+
+    def get_previous_link(self) -> str | None:
+        assert self.page is not None and self.request is not None  # set by paginate_queryset()
+        if not self.page.has_previous():
+            return None
+        url = self.request.build_absolute_uri()
+        number = self.page.previous_page_number()
+        if number == 1:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, number)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        assert self.page is not None  # set by paginate_queryset()
+        paginator = self.page.paginator
+        return Response(
+            {
+                "count": paginator.count,
+                "count_is_exact": getattr(paginator, "count_is_exact", True),
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["count", "count_is_exact", "next", "previous", "results"],
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "description": f"Matching rows, counted up to {COUNT_CAP}.",
+                    "example": 252,
+                },
+                "count_is_exact": {
+                    "type": "boolean",
+                    "description": f"False when more than {COUNT_CAP} rows match: `count` is then a lower bound.",
+                },
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Page number, from 1.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page, 1 to {self.max_page_size} (default {self.page_size}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
 
 
+# -- writes -----------------------------------------------------------------------------------------
+class CleanedModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer for the plain reference records (no side effects): full_clean() before saving.
+
+    The model's validators and named constraints then answer a 400 with field errors instead of an
+    IntegrityError. Records with rules of their own (statements, recommendations) go through services.
+    """
+
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        many = {k: validated_data.pop(k) for k in list(validated_data) if self._is_many(k)}
+        model: Any = self.Meta.model
+        instance = model(**validated_data)
+        return self._clean_and_save(instance, many)
+
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        many = {k: validated_data.pop(k) for k in list(validated_data) if self._is_many(k)}
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return self._clean_and_save(instance, many)
+
+    def _is_many(self, name: str) -> bool:
+        field = self.fields.get(name)
+        return isinstance(field, serializers.ManyRelatedField)
+
+    @transaction.atomic
+    def _clean_and_save(self, instance: Any, many: dict[str, Any]) -> Any:
+        instance.full_clean()
+        instance.save()
+        for name, values in many.items():
+            getattr(instance, name).set(values)
+        return instance
+
+
+# -- errors -----------------------------------------------------------------------------------------
 def _flatten(detail: Any) -> Any:
     if isinstance(detail, dict):
         return {key: _flatten(value) for key, value in detail.items()}
@@ -25,16 +199,33 @@ def _flatten(detail: Any) -> Any:
     return str(detail)
 
 
+def _convert(exc: Exception) -> Exception:
+    """Django's and the database's exceptions, as the API exceptions they mean."""
+    if isinstance(exc, DjangoValidationError):
+        if not hasattr(exc, "error_dict"):
+            return exceptions.ValidationError({"non_field_errors": exc.messages})
+        return exceptions.ValidationError(
+            {
+                ("non_field_errors" if name == NON_FIELD_ERRORS else name): msgs
+                for name, msgs in exc.message_dict.items()
+            }
+        )
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied()
+    if isinstance(exc, ProtectedError | RestrictedError):
+        names = sorted({str(type(obj)._meta.verbose_name_plural) for obj in exc.args[1]})
+        return Conflict(f"Still referred to by {', '.join(names)}: delete or move those first.")
+    if isinstance(exc, IntegrityError):
+        # full_clean() catches what the constraints forbid; this is the race between two writers.
+        return Conflict("The change conflicts with another record (a uniqueness or integrity rule).")
+    return exc
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Render every API error as {"error": {"code", "message", "fields"}} with its 4xx status."""
-    if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
-    elif isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+    exc = _convert(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -43,18 +234,22 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         detail = _flatten(exc.detail)
         if isinstance(detail, dict):
             fields = detail
-            message = "Some fields are invalid." if detail else "Invalid input."
+            message = f"Invalid input: {', '.join(detail)}." if detail else "Invalid input."
         else:
             fields = {"non_field_errors": detail}
             message = "; ".join(detail) if isinstance(detail, list) else str(detail)
         code = "invalid"
     elif isinstance(exc, exceptions.APIException):
-        message = str(exc.detail) if not isinstance(exc.detail, (dict, list)) else "Request failed."
+        message = str(exc.detail) if not isinstance(exc.detail, dict | list) else "Request failed."
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else str(exc.default_code)
     else:
         message, code = "Request failed.", "error"
-    response.data = {"error": {"code": code, "message": message, "fields": fields}}
+    response.data = error_body(code, message, fields)
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
         response.data["error"]["code"] = "throttled"
     return response
+
+
+def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}

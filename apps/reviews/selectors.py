@@ -1,7 +1,17 @@
-from django.db.models import QuerySet
+"""Reads of cycles, sessions, reviews, deadlines, stakeholders and statements."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.reviews.models import Deadline
+from apps.common.search import search_queryset
+from apps.recommendations.models import Recommendation, Theme
+from apps.reviews.models import Cycle, Deadline, Review, Session, Stakeholder, Statement
+from apps.states.models import MemberState
 
 
 def deadline_upcoming_list(*, limit: int | None = None) -> QuerySet[Deadline]:
@@ -12,3 +22,67 @@ def deadline_upcoming_list(*, limit: int | None = None) -> QuerySet[Deadline]:
         .order_by("due_at")
     )
     return deadlines[:limit] if limit else deadlines
+
+
+def deadline_list() -> QuerySet[Deadline]:
+    return Deadline.objects.select_related("review__state_under_review", "review__session")
+
+
+def cycle_list() -> QuerySet[Cycle]:
+    return Cycle.objects.all()
+
+
+def session_list() -> QuerySet[Session]:
+    return Session.objects.select_related("cycle")
+
+
+def stakeholder_list() -> QuerySet[Stakeholder]:
+    return Stakeholder.objects.all()
+
+
+def _count_of(model: type[Statement] | type[Recommendation]) -> Coalesce:
+    # A correlated subquery per count: two Count() joins on the same row would multiply each other.
+    counted = (
+        model.objects.filter(review=OuterRef("pk")).order_by().values("review").annotate(n=Count("pk")).values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def review_list() -> QuerySet[Review]:
+    """Reviews with their state, session, troika, deadlines and counts: 1 query + 2 prefetches."""
+    return (
+        Review.objects.select_related("state_under_review", "session__cycle")
+        .prefetch_related(
+            Prefetch("troika", queryset=MemberState.objects.only("id", "iso3", "name")),
+            Prefetch("deadlines", queryset=Deadline.objects.order_by("due_at")),
+        )
+        .annotate(statements_total=_count_of(Statement), recommendations_total=_count_of(Recommendation))
+    )
+
+
+def statement_base_list() -> QuerySet[Statement]:
+    """Every statement with what a list shows: 1 query + 2 prefetches."""
+    return Statement.objects.select_related(
+        "review__state_under_review", "review__session", "speaker_state", "speaker_stakeholder"
+    ).prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.only("id", "scheme", "code", "name")),
+        Prefetch("recommendations", queryset=Recommendation.objects.only("id", "review_id", "paragraph")),
+    )
+
+
+def statement_search(queryset: QuerySet[Statement], q: str) -> QuerySet[Statement]:
+    """Full-text search (web-search syntax), best match first, with a `snippet` of the text."""
+    return search_queryset(queryset, q, headline_field="text")
+
+
+def statement_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Statement]:
+    """Statements matching `filters` (the StatementFilter's parameters); ValidationError on unknown values."""
+    queryset = statement_base_list()
+    if not filters:
+        return queryset
+    from apps.reviews.filters import StatementFilter  # the FilterSet builds on this module
+
+    filterset = StatementFilter(filters, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs

@@ -1,3 +1,5 @@
+from django.db.models import QuerySet
+
 from apps.states.models import MemberState, StateAlias, normalize_state_name
 
 
@@ -9,3 +11,8 @@ def state_by_name(*, name: str) -> MemberState | None:
             return state
     alias = StateAlias.objects.select_related("state").filter(normalized=normalize_state_name(name)).first()
     return alias.state if alias else None
+
+
+def state_list() -> QuerySet[MemberState]:
+    """States with their aliases (1 query + 1 prefetch)."""
+    return MemberState.objects.prefetch_related("aliases")

@@ -168,18 +168,22 @@ REMINDER_RETRY_MAX_SECONDS = env.float("REMINDER_RETRY_MAX_SECONDS", default=360
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous write then answers 401 with `WWW-Authenticate: Token` rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
-    "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # django-filter, plus a 400 for an unknown query parameter (a misspelt filter is never ignored).
+    "DEFAULT_FILTER_BACKENDS": ["apps.common.api_filters.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "apps.common.api.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.common.api_schema.ErrorDocumentingAutoSchema",
     "EXCEPTION_HANDLER": "apps.common.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -189,6 +193,7 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="120/minute"),
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
     },
+    "DATETIME_FORMAT": "iso-8601",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -196,11 +201,19 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "The Universal Periodic Review record: member states, cycles, sessions, reviews, deadlines, "
         "statements and recommendations. Reads are public; writes need a token or session with the "
-        "model permission."
+        "model permission. Every error answers "
+        '`{"error": {"code": "...", "message": "...", "fields": {...}}}` with its 4xx status.'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema documents the JSON API; the browsable HTML pages are a convenience for people.
+    "RENDERER_WHITELIST": ["rest_framework.renderers.JSONRenderer"],
+    "ENUM_NAME_OVERRIDES": {
+        "RegionalGroupEnum": "apps.states.models.MemberState.RegionalGroup",
+        "DeadlineKindEnum": "apps.reviews.models.Deadline.Kind",
+        "StakeholderKindEnum": "apps.reviews.models.Stakeholder.Kind",
+    },
 }
 
 CONTENT_SECURITY_POLICY = {

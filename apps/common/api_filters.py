@@ -1,0 +1,73 @@
+"""Query parameters shared by the API's lists: strict about what they accept (a 400, never a silent ignore)."""
+
+from collections.abc import Iterable
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db import models
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import exceptions
+from rest_framework.request import Request
+
+# Parameters every list accepts besides its filters: pagination, and `format` (reserved for the exports).
+COMMON_QUERY_PARAMS = frozenset({"page", "page_size", "format"})
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter, plus a 400 for a query parameter the list does not know.
+
+    A misspelt filter (`?stat_under_review=CHN`) would otherwise be ignored and answer the whole,
+    unfiltered list: a script would never notice.
+    """
+
+    def filter_queryset(self, request: Request, queryset: Any, view: Any) -> Any:
+        filterset_class = self.get_filterset_class(view, queryset)
+        known = set(COMMON_QUERY_PARAMS)
+        if filterset_class is not None:
+            known |= set(filterset_class.base_filters)
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            raise exceptions.ValidationError(
+                {name: [f"Unknown query parameter. Known: {', '.join(sorted(known))}."] for name in unknown}
+            )
+        return super().filter_queryset(request, queryset, view)
+
+
+class _UpperCaseMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def clean(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            value = [v.strip().upper() if isinstance(v, str) else v for v in value]
+        return super().clean(value)
+
+
+class IsoCodeFilter(django_filters.ModelMultipleChoiceFilter):
+    """A repeatable ISO 3166 alpha-3 parameter (case-insensitive); an unknown code is a 400."""
+
+    field_class = _UpperCaseMultipleChoiceField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("distinct", False)  # used on foreign keys; many-to-many ones filter with in_subquery()
+        super().__init__(*args, **kwargs)
+
+
+class StrictBooleanFilter(django_filters.TypedChoiceFilter):
+    """`true` or `false` (also 1/0, yes/no); anything else is a 400, never silently ignored."""
+
+    CHOICES = [("true", "true"), ("false", "false"), ("1", "1"), ("0", "0"), ("yes", "yes"), ("no", "no")]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", self.CHOICES)
+        kwargs.setdefault("coerce", lambda value: value in {"true", "1", "yes", True})
+        kwargs.setdefault("empty_value", None)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        if value is None or value == "":
+            return qs
+        return super().filter(qs, value)
+
+
+def in_subquery(through: type[models.Model], owner_field: str, target_field: str, values: Iterable[Any]) -> Any:
+    """`pk__in` a many-to-many table's rows: filters on a repeatable relation without DISTINCT."""
+    return through._default_manager.filter(**{f"{target_field}__in": list(values)}).values(owner_field)

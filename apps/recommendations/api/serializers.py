@@ -1,0 +1,93 @@
+"""Recommendations and themes over the API. Reads nest related objects; writes take codes and ids."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.common.api import CleanedModelSerializer
+from apps.common.search import snippet_html
+from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.services import RECOMMENDATION_FIELDS
+from apps.reviews.models import Review
+from apps.states.api.serializers import StateRefSerializer
+from apps.states.models import MemberState
+
+
+class ThemeRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Theme
+        fields = ["id", "scheme", "code", "name"]
+        read_only_fields = fields
+
+
+class ThemeSerializer(CleanedModelSerializer):
+    scheme_name = serializers.CharField(source="get_scheme_display", read_only=True)
+
+    class Meta:
+        model = Theme
+        fields = ["id", "scheme", "scheme_name", "code", "name", "description", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        validators: list[Any] = []  # the model's named constraint answers through full_clean()
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    state_under_review = StateRefSerializer(source="review.state_under_review", read_only=True)
+    session = serializers.IntegerField(source="review.session.number", read_only=True)
+    cycle = serializers.IntegerField(source="review.session.cycle.number", read_only=True)
+    recommending_states = StateRefSerializer(many=True, read_only=True)
+    themes = ThemeRefSerializer(many=True, read_only=True)
+    response_name = serializers.CharField(source="get_response_display", read_only=True)
+    snippet = serializers.SerializerMethodField(
+        help_text="With `q` on PostgreSQL: the best passages, HTML-escaped, matches in <mark>; else null."
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "id",
+            "review",
+            "state_under_review",
+            "session",
+            "cycle",
+            "paragraph",
+            "text",
+            "text_status",
+            "text_source",
+            "recommending_states",
+            "response",
+            "response_name",
+            "response_label",
+            "response_source",
+            "action_category",
+            "themes",
+            "affected_persons",
+            "source_document",
+            "note",
+            "snippet",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_snippet(self, obj: Recommendation) -> str | None:
+        return snippet_html(getattr(obj, "snippet", None))
+
+
+class RecommendationWriteSerializer(serializers.ModelSerializer):
+    """What a client sends; the service validates the rest (full_clean, constraints)."""
+
+    review = serializers.PrimaryKeyRelatedField(queryset=Review.objects.all())
+    recommending_states = serializers.SlugRelatedField(
+        slug_field="iso3", queryset=MemberState.objects.all(), many=True, help_text="ISO3 codes, at least one."
+    )
+    themes = serializers.PrimaryKeyRelatedField(
+        queryset=Theme.objects.all(), many=True, required=False, help_text="Theme ids (see /api/v1/themes/)."
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = ["review", "recommending_states", "themes", *RECOMMENDATION_FIELDS]
+        # The unique (review, paragraph) rule is checked by the service's full_clean(), with the same message.
+        validators: list[Any] = []

@@ -1,0 +1,88 @@
+"""Recommendations and themes: public reads, writes for users with the model permission (editors)."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.common.api_filters import StrictFilterBackend
+from apps.recommendations.api.serializers import (
+    RecommendationSerializer,
+    RecommendationWriteSerializer,
+    ThemeSerializer,
+)
+from apps.recommendations.filters import RecommendationFilter, ThemeFilter
+from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.selectors import recommendation_base_list, theme_list
+from apps.recommendations.services import recommendation_create, recommendation_delete, recommendation_update
+
+
+@extend_schema(tags=["recommendations"])
+class RecommendationViewSet(viewsets.ModelViewSet):
+    """Recommendations made in Working Group reports, and the responses of the states under review.
+
+    Filters combine with AND; a repeatable parameter matches any of its values. With `q`, results are
+    ordered by relevance unless `ordering` is given.
+    """
+
+    serializer_class = RecommendationSerializer
+    filter_backends = [StrictFilterBackend]
+    filterset_class = RecommendationFilter
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Recommendation]:
+        # The selector holds the joins the list needs; the FilterSet (filter_queryset) narrows it.
+        # Export renderers reuse exactly this: self.filter_queryset(self.get_queryset()).
+        return recommendation_base_list()
+
+    def _write(self, request: Request, instance: Recommendation | None, partial: bool) -> Recommendation:
+        serializer = RecommendationWriteSerializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data: dict[str, Any] = dict(serializer.validated_data)
+        states = data.pop("recommending_states", None)
+        themes = data.pop("themes", None)
+        if instance is None:
+            return recommendation_create(
+                review=data.pop("review"),
+                text=data.pop("text"),
+                recommending_states=states or [],
+                themes=themes or [],
+                **data,
+            )
+        return recommendation_update(recommendation=instance, data=data, recommending_states=states, themes=themes)
+
+    def _read(self, recommendation: Recommendation, code: int) -> Response:
+        fresh = recommendation_base_list().get(pk=recommendation.pk)
+        return Response(self.get_serializer(fresh).data, status=code)
+
+    @extend_schema(request=RecommendationWriteSerializer, responses={201: RecommendationSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._read(self._write(request, None, partial=False), status.HTTP_201_CREATED)
+
+    @extend_schema(request=RecommendationWriteSerializer, responses={200: RecommendationSerializer})
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        return self._read(self._write(request, self.get_object(), partial=partial), status.HTTP_200_OK)
+
+    @extend_schema(request=RecommendationWriteSerializer, responses={200: RecommendationSerializer})
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        recommendation_delete(recommendation=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["themes"])
+class ThemeViewSet(viewsets.ModelViewSet):
+    """The controlled vocabulary of themes (OHCHR/UHRI codes, UPR Info issues, the project's own)."""
+
+    serializer_class = ThemeSerializer
+    filter_backends = [StrictFilterBackend]
+    filterset_class = ThemeFilter
+
+    def get_queryset(self) -> QuerySet[Theme]:
+        return theme_list()
