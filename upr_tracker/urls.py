@@ -11,5 +11,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Before the web pages: /reviews/<id>/calendar.ics must match before /reviews/<id>/.
+    path("", include("apps.reminders.urls")),
     path("", include("apps.web.urls")),
 ]

@@ -8,7 +8,6 @@ from apps.common.models import TimeStampedModel
 from apps.reviews.models import Deadline, Review
 from apps.states.models import MemberState
 
-
 MAX_LEAD_DAYS = 365
 
 

@@ -1,0 +1,51 @@
+"""/api/v1/subscriptions/: each user sees and changes only their own; another user's id answers 404."""
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, viewsets
+from rest_framework.serializers import BaseSerializer
+
+from apps.reminders import services
+from apps.reminders.api.serializers import SubscriptionSerializer
+from apps.reminders.models import Subscription
+from apps.reminders.selectors import subscription_list_for_user
+
+
+@extend_schema(tags=["subscriptions"])
+class SubscriptionViewSet(viewsets.ModelViewSet):
+    """Reminder subscriptions of the authenticated user (session or token)."""
+
+    serializer_class = SubscriptionSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends: list[type] = []
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Subscription]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Subscription.objects.none()
+        return subscription_list_for_user(user=self.request.user).order_by("-created_at", "-id")
+
+    def perform_create(self, serializer: BaseSerializer[Subscription]) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.subscription_create(
+            user=self.request.user,  # type: ignore[arg-type]
+            review=data.get("review"),
+            state_under_review=data.get("state_under_review"),
+            kinds=data.get("kinds", []),
+            lead_days=data.get("lead_days"),
+            timezone_name=data.get("timezone", "Europe/Zurich"),
+            is_active=data.get("is_active", True),
+        )
+
+    def perform_update(self, serializer: BaseSerializer[Subscription]) -> None:
+        assert serializer.instance is not None
+        data = dict(serializer.validated_data)
+        # Switching the target from a review to a state (or back) clears the other one.
+        if data.get("review") is not None:
+            data.setdefault("state_under_review", None)
+        if data.get("state_under_review") is not None:
+            data.setdefault("review", None)
+        serializer.instance = services.subscription_update(subscription=serializer.instance, data=data)
+
+    def perform_destroy(self, instance: Subscription) -> None:
+        services.subscription_delete(subscription=instance)

@@ -1,0 +1,84 @@
+"""The reminder e-mail: one function over templates/emails/reminder-{subject,body-text,body-html}."""
+
+import datetime as dt
+import zoneinfo
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from apps.reminders.ics import deadline_calendar, deadline_summary, review_url
+from apps.reminders.models import ReminderDelivery
+from apps.reminders.timing import time_left
+from apps.reminders.tokens import unsubscribe_token_make
+
+
+def message_domain() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "upr-tracker.local"
+
+
+def delivery_message_id(*, subscription_id: int, deadline_id: int, lead_days: int, deadline_due_at: dt.datetime) -> str:
+    """Deterministic from the delivery's unique key: a resent copy carries the same Message-ID."""
+    stamp = int(deadline_due_at.timestamp())
+    return f"<reminder.{subscription_id}.{deadline_id}.{lead_days}.{stamp}@{message_domain()}>"
+
+
+def unsubscribe_url(subscription_id: int) -> str:
+    token = unsubscribe_token_make(subscription_id=subscription_id)
+    return settings.SITE_URL + reverse("reminders:unsubscribe", kwargs={"token": token})
+
+
+def _moment(when: dt.datetime, tz: str, *, with_time: bool) -> str:
+    local = when.astimezone(zoneinfo.ZoneInfo(tz))
+    day = f"{local:%A} {local.day} {local:%B %Y}"
+    return f"{day}, {local:%H:%M} ({local.tzname()})" if with_time else day
+
+
+def reminder_message_build(*, delivery: ReminderDelivery, now: dt.datetime) -> EmailMultiAlternatives:
+    """The e-mail of one delivery, rendered from the deadline as it stands now.
+
+    Needs delivery.subscription.user and delivery.deadline.review (state, session) loaded.
+    """
+    deadline = delivery.deadline
+    subscription = delivery.subscription
+    review = deadline.review
+    with_time = deadline.time_is_known
+    unsubscribe = unsubscribe_url(subscription.pk)
+    context = {
+        "deadline": deadline,
+        "review": review,
+        "label": deadline.title or deadline.get_kind_display(),
+        "summary": deadline_summary(deadline),
+        "geneva_time": _moment(deadline.due_at, settings.GENEVA_TZ, with_time=with_time),
+        "reader_time": _moment(deadline.due_at, subscription.timezone, with_time=with_time),
+        "reader_timezone": subscription.timezone,
+        "show_reader_time": with_time and subscription.timezone != settings.GENEVA_TZ,
+        "time_left": time_left(delta=deadline.due_at - now),
+        "lead_days": delivery.lead_days,
+        "review_url": review_url(review.pk),
+        "unsubscribe_url": unsubscribe,
+        "subscriptions_url": settings.SITE_URL + reverse("reminders:subscription_list"),
+    }
+    subject = " ".join(render_to_string("emails/reminder-subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/reminder-body-text.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[subscription.user.email],
+        headers={
+            "Message-ID": delivery.message_id,
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            # RFC 8058: mail clients unsubscribe with one POST, no page to visit, no login.
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(render_to_string("emails/reminder-body-html.html", context), "text/html")
+    message.attach(
+        f"deadline-{deadline.pk}.ics",
+        deadline_calendar(deadlines=[deadline], name=context["summary"]),
+        "text/calendar; charset=utf-8; method=PUBLISH",
+    )
+    return message

@@ -1,0 +1,358 @@
+"""Writes for reminders: subscriptions, the sweep that finds due reminders, and the batch sender.
+
+How a reminder goes out, exactly once:
+1. `reminder_sweep` (beat, every few minutes, or `manage.py send_due_reminders`) creates one
+   ReminderDelivery per (subscription, deadline, lead, deadline date) that is due now; the unique
+   constraint makes two concurrent sweeps create it once.
+2. It selects the pending deliveries whose next attempt is due (and those stuck in "sending" for
+   longer than REMINDER_REQUEUE_SECONDS: a worker died), and enqueues them in batches, after commit.
+3. `reminder_batch_send` claims each delivery with a conditional UPDATE (pending → sending) right
+   before its e-mail goes out over one SMTP connection, then marks it sent, failed (5xx) or pending
+   again with a backoff (connection errors, 4xx). A claim that updates no row means someone else has it.
+"""
+
+import datetime as dt
+import logging
+import smtplib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from apps.reminders.emails import delivery_message_id, reminder_message_build
+from apps.reminders.models import MAX_LEAD_DAYS, ReminderDelivery, Subscription
+from apps.reminders.timing import current_lead, retry_delay
+from apps.reviews.models import Deadline, Review
+from apps.states.models import MemberState
+
+logger = logging.getLogger(__name__)
+
+SUBSCRIPTION_FIELDS = ["review", "state_under_review", "kinds", "lead_days", "timezone", "is_active"]
+
+
+# -- subscriptions ----------------------------------------------------------------------------------
+@transaction.atomic
+def subscription_create(
+    *,
+    user: User,
+    review: Review | None = None,
+    state_under_review: MemberState | None = None,
+    kinds: Sequence[str] = (),
+    lead_days: Sequence[int] | None = None,
+    timezone_name: str = "Europe/Zurich",
+    is_active: bool = True,
+) -> Subscription:
+    subscription = Subscription(
+        user=user,
+        review=review,
+        state_under_review=state_under_review,
+        kinds=list(kinds),
+        lead_days=sorted(set(lead_days), reverse=True) if lead_days else [30, 7, 1],
+        timezone=timezone_name,
+        is_active=is_active,
+    )
+    subscription.full_clean()
+    subscription.save()
+    return subscription
+
+
+@transaction.atomic
+def subscription_update(*, subscription: Subscription, data: dict[str, Any]) -> Subscription:
+    unknown = set(data) - set(SUBSCRIPTION_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed." for name in sorted(unknown)})
+    for name, value in data.items():
+        setattr(subscription, name, value)
+    if "lead_days" in data and isinstance(subscription.lead_days, list):
+        # Sorted for display; duplicates are left for full_clean to refuse.
+        subscription.lead_days = sorted(subscription.lead_days, key=lambda d: -d if isinstance(d, int) else 0)
+    subscription.full_clean()
+    subscription.save()
+    return subscription
+
+
+@transaction.atomic
+def subscription_delete(*, subscription: Subscription) -> None:
+    subscription.delete()
+
+
+def subscription_unsubscribe(*, subscription_id: int) -> Subscription | None:
+    """One-click unsubscribe: deactivate (kept, so the owner can switch it back on). Idempotent."""
+    Subscription.objects.filter(pk=subscription_id, is_active=True).update(is_active=False, updated_at=timezone.now())
+    return Subscription.objects.filter(pk=subscription_id).select_related("review__state_under_review").first()
+
+
+# -- the sweep --------------------------------------------------------------------------------------
+@dataclass
+class SweepReport:
+    created: int = 0
+    requeued_stuck: int = 0
+    enqueued: int = 0
+    batches: int = 0
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    retry_later: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.created} new deliveries, {self.requeued_stuck} stuck ones requeued, {self.enqueued} enqueued "
+            f"in {self.batches} batches; sent {self.sent}, failed {self.failed}, skipped {self.skipped}, "
+            f"to retry {self.retry_later}"
+        )
+
+
+def _deliveries_create_due(*, now: dt.datetime) -> int:
+    """Create the delivery rows due now that do not exist yet. Returns how many were created."""
+    horizon = now + dt.timedelta(days=MAX_LEAD_DAYS + 1)
+    deadlines = list(
+        Deadline.objects.filter(is_cancelled=False, due_at__gt=now, due_at__lte=horizon).values_list(
+            "id", "review_id", "review__state_under_review_id", "kind", "due_at", "timezone"
+        )
+    )
+    if not deadlines:
+        return 0
+    by_review: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    by_state: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in deadlines:
+        by_review[row[1]].append(row)
+        by_state[row[2]].append(row)
+    subscriptions = Subscription.objects.filter(is_active=True).filter(
+        Q(review_id__in=list(by_review)) | Q(state_under_review_id__in=list(by_state))
+    )
+    existing = set(
+        ReminderDelivery.objects.filter(deadline_id__in=[d[0] for d in deadlines]).values_list(
+            "subscription_id", "deadline_id", "lead_days", "deadline_due_at"
+        )
+    )
+    # Moments are the same for every subscriber with the same lead: compute each once.
+    lead_cache: dict[tuple[int, tuple[int, ...]], int | None] = {}
+    new: list[ReminderDelivery] = []
+    for sub_id, review_id, state_id, kinds, leads in subscriptions.values_list(
+        "id", "review_id", "state_under_review_id", "kinds", "lead_days"
+    ).iterator(chunk_size=5000):
+        candidates = by_review.get(review_id, []) if review_id else by_state.get(state_id, [])
+        lead_key = tuple(leads)
+        for deadline_id, _, _, kind, due_at, deadline_tz in candidates:
+            if kinds and kind not in kinds:
+                continue
+            cache_key = (deadline_id, lead_key)
+            if cache_key not in lead_cache:
+                lead_cache[cache_key] = current_lead(due_at=due_at, deadline_tz=deadline_tz, lead_days=leads, now=now)
+            lead = lead_cache[cache_key]
+            if lead is None or (sub_id, deadline_id, lead, due_at) in existing:
+                continue
+            new.append(
+                ReminderDelivery(
+                    subscription_id=sub_id,
+                    deadline_id=deadline_id,
+                    lead_days=lead,
+                    deadline_due_at=due_at,
+                    message_id=delivery_message_id(
+                        subscription_id=sub_id, deadline_id=deadline_id, lead_days=lead, deadline_due_at=due_at
+                    ),
+                )
+            )
+    # A concurrent sweep may have created some of these since: the unique constraint keeps one.
+    ReminderDelivery.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    return len(new)
+
+
+def _batches(ids: Sequence[int], size: int) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
+
+
+def reminder_sweep(*, now: dt.datetime | None = None, send_inline: bool = False) -> SweepReport:
+    """Find the reminders due now and hand them to the sender.
+
+    The periodic task enqueues one Celery task per batch, after the transaction commits;
+    `send_inline=True` (the management command, the benchmark) sends the batches in this process.
+    """
+    now = now or timezone.now()
+    requeue_after = dt.timedelta(seconds=settings.REMINDER_REQUEUE_SECONDS)
+    batch_size = settings.REMINDER_BATCH_SIZE
+    report = SweepReport()
+    with transaction.atomic():
+        report.created = _deliveries_create_due(now=now)
+        # A worker that died between claim and mark leaves "sending" behind; its e-mail may or may
+        # not have left (the one possible duplicate, recognisable by its Message-ID).
+        report.requeued_stuck = ReminderDelivery.objects.filter(
+            status=ReminderDelivery.Status.SENDING, claimed_at__lt=now - requeue_after
+        ).update(status=ReminderDelivery.Status.PENDING, next_attempt_at=None)
+        due_ids = list(
+            ReminderDelivery.objects.filter(status=ReminderDelivery.Status.PENDING)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        batches = list(_batches(due_ids, batch_size))
+        for batch in batches:
+            # Not enqueued again by the next sweeps while this batch waits in the queue.
+            ReminderDelivery.objects.filter(id__in=batch, status=ReminderDelivery.Status.PENDING).update(
+                next_attempt_at=now + requeue_after
+            )
+        if not send_inline:
+            from apps.reminders.tasks import send_reminder_batch
+
+            for batch in batches:
+                transaction.on_commit(partial(send_reminder_batch.delay, batch))
+    report.enqueued, report.batches = len(due_ids), len(batches)
+    if send_inline:
+        for batch in batches:
+            result = reminder_batch_send(delivery_ids=batch)
+            report.sent += result.sent
+            report.failed += result.failed
+            report.skipped += result.skipped
+            report.retry_later += len(result.retry_ids)
+    logger.info("reminder sweep: %s", report)
+    return report
+
+
+# -- sending ----------------------------------------------------------------------------------------
+@dataclass
+class BatchReport:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    retry_ids: list[int] = field(default_factory=list)
+    retry_in: float = 0.0
+
+
+def _skip_reason(delivery: ReminderDelivery, now: dt.datetime) -> str:
+    deadline, subscription = delivery.deadline, delivery.subscription
+    if deadline.is_cancelled:
+        return "The deadline was cancelled."
+    if deadline.due_at != delivery.deadline_due_at:
+        return f"The deadline moved to {deadline.due_at:%Y-%m-%d %H:%M} UTC; its new date has its own reminders."
+    if not subscription.is_active:
+        return "The subscription was switched off."
+    if now >= deadline.due_at:
+        return "The deadline passed before the reminder could be sent."
+    if not subscription.user.email:
+        return "The subscriber has no e-mail address."
+    lead = current_lead(
+        due_at=deadline.due_at, deadline_tz=deadline.timezone, lead_days=subscription.lead_days, now=now
+    )
+    if lead != delivery.lead_days:
+        return f"Superseded: the {lead}-day reminder is the one due now." if lead else "No longer due."
+    return ""
+
+
+def _smtp_code(exc: Exception) -> int | None:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return max(codes) if codes else None
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code
+    return None
+
+
+def _error_text(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def reminder_batch_send(
+    *, delivery_ids: Sequence[int], now_fn: Callable[[], dt.datetime] = timezone.now
+) -> BatchReport:
+    """Send the pending deliveries among `delivery_ids` over one SMTP connection.
+
+    Returns what to retry and when; the caller (the Celery task) schedules the retry. Safe to run
+    twice, or on two workers at once: each delivery is claimed before its e-mail is sent.
+    """
+    report = BatchReport()
+    pending = ReminderDelivery.Status.PENDING
+    deliveries = list(
+        ReminderDelivery.objects.filter(id__in=delivery_ids, status=pending)
+        .select_related("subscription__user", "deadline__review__state_under_review", "deadline__review__session")
+        .order_by("id")
+    )
+    connection = get_connection(fail_silently=False)
+    try:
+        for index, delivery in enumerate(deliveries):
+            now = now_fn()
+            reason = _skip_reason(delivery, now)
+            if reason:
+                report.skipped += ReminderDelivery.objects.filter(pk=delivery.pk, status=pending).update(
+                    status=ReminderDelivery.Status.SKIPPED, last_error=reason, updated_at=now
+                )
+                continue
+            message = reminder_message_build(delivery=delivery, now=now)
+            try:
+                # Opened (once, or again after a lost connection) before the claim: when the server
+                # is down, nothing is left in "sending".
+                connection.open()
+            except (OSError, smtplib.SMTPException) as exc:
+                _retry_later(report, [d.pk for d in deliveries[index:]], exc, now)
+                break
+            claimed = ReminderDelivery.objects.filter(pk=delivery.pk, status=pending).update(
+                status=ReminderDelivery.Status.SENDING,
+                claimed_at=now,
+                attempts=F("attempts") + 1,
+                next_attempt_at=None,
+                updated_at=now,
+            )
+            if claimed != 1:
+                continue  # sent, skipped or claimed by another worker meanwhile
+            mine = ReminderDelivery.objects.filter(
+                pk=delivery.pk, status=ReminderDelivery.Status.SENDING, claimed_at=now
+            )
+            try:
+                connection.send_messages([message])
+            except (OSError, smtplib.SMTPException) as exc:
+                code = _smtp_code(exc)
+                if code is not None and code >= 500:
+                    report.failed += mine.update(
+                        status=ReminderDelivery.Status.FAILED, last_error=_error_text(exc), updated_at=now_fn()
+                    )
+                    logger.warning("reminder %s failed for good: %s", delivery.pk, exc)
+                    continue
+                mine.update(status=pending, updated_at=now)
+                connection_lost = code is None
+                if connection_lost:
+                    connection.close()
+                    _retry_later(report, [d.pk for d in deliveries[index:]], exc, now, counted=delivery.pk)
+                    break
+                _retry_later(report, [delivery.pk], exc, now, counted=delivery.pk)
+                continue
+            report.sent += mine.update(
+                status=ReminderDelivery.Status.SENT, sent_at=now_fn(), last_error="", updated_at=now_fn()
+            )
+    finally:
+        connection.close()
+    return report
+
+
+def _retry_later(
+    report: BatchReport, ids: list[int], exc: Exception, now: dt.datetime, counted: int | None = None
+) -> None:
+    """Count an attempt on each delivery (the claimed one has it already), then back off or give up."""
+    pending = ReminderDelivery.Status.PENDING
+    rows = ReminderDelivery.objects.filter(id__in=ids, status=pending)
+    rows.exclude(pk__in=[counted] if counted else []).update(attempts=F("attempts") + 1)
+    exhausted = rows.filter(attempts__gte=settings.REMINDER_MAX_ATTEMPTS)
+    report.failed += exhausted.update(
+        status=ReminderDelivery.Status.FAILED,
+        last_error=f"Gave up after {settings.REMINDER_MAX_ATTEMPTS} attempts. {_error_text(exc)}",
+        updated_at=now,
+    )
+    attempts = max(rows.values_list("attempts", flat=True), default=1)
+    delay = retry_delay(
+        attempt=attempts, base=settings.REMINDER_RETRY_BASE_SECONDS, cap=settings.REMINDER_RETRY_MAX_SECONDS
+    )
+    retry_ids = list(rows.values_list("id", flat=True))
+    rows.filter(id__in=retry_ids).update(
+        last_error=_error_text(exc), next_attempt_at=now + dt.timedelta(seconds=delay), updated_at=now
+    )
+    report.retry_ids.extend(retry_ids)
+    report.retry_in = max(report.retry_in, delay)
+    logger.info("reminders %s: retry in %.0f s after %s", retry_ids, delay, exc)
