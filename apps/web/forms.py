@@ -2,15 +2,15 @@
 
 import re
 import zoneinfo
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import UserCreationForm, UsernameField
+from django.contrib.auth.models import User
 from django.db.models import Q
 
 from apps.recommendations.models import Recommendation, Theme
-from apps.reviews.models import Review, Stakeholder, Statement
+from apps.reviews.models import Cycle, Review, Session, Stakeholder, Statement
 from apps.states.models import MemberState
 from apps.states.selectors import state_by_name
 from apps.web.selectors import review_choice_list, states_under_review_list, theme_list_for_review
@@ -91,7 +91,7 @@ class StatementForm(forms.Form):
     def __init__(self, *args: Any, statement: Statement | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.statement = statement
-        self.fields["review"].queryset = review_choice_list()
+        cast(forms.ModelChoiceField, self.fields["review"]).queryset = review_choice_list()
 
     def clean_speaker(self) -> MemberState | Stakeholder:
         value = self.cleaned_data["speaker"]
@@ -126,12 +126,10 @@ class StatementForm(forms.Form):
         order = cleaned.get("speaking_order")
         forum = cleaned.get("forum")
         if order is not None and forum:
-            taken = (
-                Statement.objects.filter(review=review, forum=forum, speaking_order=order)
-                .exclude(pk=self.statement.pk if self.statement else None)
-                .select_related("speaker_state", "speaker_stakeholder")
-                .first()
-            )
+            others = Statement.objects.filter(review=review, forum=forum, speaking_order=order)
+            if self.statement is not None:
+                others = others.exclude(pk=self.statement.pk)
+            taken = others.select_related("speaker_state", "speaker_stakeholder").first()
             if taken:
                 speaker = taken.speaker_state or taken.speaker_stakeholder
                 self.add_error(
@@ -199,7 +197,7 @@ class WhoRaisedItForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["state"].queryset = states_under_review_list()
+        cast(forms.ModelChoiceField, self.fields["state"]).queryset = states_under_review_list()
 
 
 class ReviewThemeForm(forms.Form):
@@ -209,7 +207,7 @@ class ReviewThemeForm(forms.Form):
 
     def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = theme_list_for_review(review=review)
+        cast(forms.ModelChoiceField, self.fields["theme"]).queryset = theme_list_for_review(review=review)
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -227,6 +225,78 @@ class ProfileForm(forms.Form):
 class SignUpForm(UserCreationForm):
     email = forms.EmailField(required=True, help_text="For password resets and deadline reminders.")
 
-    class Meta(UserCreationForm.Meta):
-        model = get_user_model()
+    class Meta:
+        model = User
         fields = ("username", "email")
+        field_classes = {"username": UsernameField}
+
+
+ANY = ("", "Any")
+
+
+class ExplorerForm(forms.Form):
+    """The API's recommendation filters, with the same parameter names, so the CSV link repeats the query."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Search the text",
+        help_text='Words, a "quoted phrase", -excluded word, or "or".',
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    state_under_review = forms.ChoiceField(required=False, label="State under review")
+    recommending_state = forms.ChoiceField(required=False, label="Recommending state")
+    cycle = forms.ChoiceField(required=False)
+    session = forms.ChoiceField(required=False, label="Working Group session")
+    response = forms.ChoiceField(required=False, choices=[ANY, *Recommendation.Response.choices])
+    theme = forms.ChoiceField(required=False)
+    action_category = forms.ChoiceField(
+        required=False,
+        label="UPR Info action category",
+        choices=[
+            ANY,
+            *[
+                (str(n), f"{n}{' (minimal action)' if n == 1 else ' (specific action)' if n == 5 else ''}")
+                for n in range(1, 6)
+            ],
+        ],
+    )
+    verbatim = forms.ChoiceField(
+        required=False,
+        label="Text",
+        choices=[ANY, ("true", "Verbatim UN text only"), ("false", "Reported paraphrases only")],
+    )
+    ordering = forms.ChoiceField(
+        required=False,
+        label="Order",
+        choices=[
+            ("", "Best match (with a search), else by review"),
+            ("-session", "Newest session first"),
+            ("session", "Oldest session first"),
+            ("paragraph", "Paragraph"),
+            ("response", "Response"),
+        ],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        states = list(MemberState.objects.order_by("name").values_list("iso3", "name"))
+        under_review = states_under_review_list().values_list("iso3", "name")
+        cast(forms.ChoiceField, self.fields["state_under_review"]).choices = [ANY, *under_review]
+        cast(forms.ChoiceField, self.fields["recommending_state"]).choices = [ANY, *states]
+        cast(forms.ChoiceField, self.fields["cycle"]).choices = [
+            ANY,
+            *[(str(c.number), str(c)) for c in Cycle.objects.order_by("number")],
+        ]
+        cast(forms.ChoiceField, self.fields["session"]).choices = [
+            ANY,
+            *[(str(n), f"Session {n}") for n in Session.objects.order_by("number").values_list("number", flat=True)],
+        ]
+        cast(forms.ChoiceField, self.fields["theme"]).choices = [
+            ANY,
+            *[(t.code, str(t)) for t in Theme.objects.order_by("-scheme", "code")],
+        ]
+
+    def api_query(self) -> dict[str, str]:
+        """The filters as the API's query parameters (empty ones left out)."""
+        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}

@@ -6,6 +6,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("reviews/<int:review_id>/", views.review_detail, name="review_detail"),
+    path("recommendations/", views.recommendation_explorer, name="recommendation_explorer"),
     path("who-raised-it/", views.who_raised_it, name="who_raised_it"),
     path("statements/new/", views.statement_new, name="statement_new"),
     path("statements/next-order/", views.statement_next_order, name="statement_next_order"),

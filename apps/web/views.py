@@ -5,19 +5,23 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.recommendations.selectors import recommendation_list
 from apps.reminders.selectors import subscription_list_for_user
 from apps.reviews.models import Review, Statement
 from apps.reviews.services import statement_delete, statement_log, statement_next_speaking_order, statement_update
 from apps.web import selectors
 from apps.web.forms import (
     SERVICE_ERROR_FIELDS,
+    ExplorerForm,
     ProfileForm,
     ReviewThemeForm,
     SignUpForm,
@@ -83,6 +87,56 @@ def who_raised_it(request: HttpRequest) -> HttpResponse:
     return render(request, "web/who_raised_it.html", {"form": form, "table": table}, status=status)
 
 
+EXPLORER_PAGE_SIZE = 25
+
+
+@require_GET
+def recommendation_explorer(request: HttpRequest) -> HttpResponse:
+    """The API's filters as a form, full-text search with highlighted matches, pages, and the same list as CSV."""
+    form = ExplorerForm(request.GET or None)
+    page = None
+    csv_url = "/api/v1/recommendations/?format=csv"
+    status = 200
+    if not request.GET or form.is_valid():
+        query = form.api_query() if request.GET else {}
+        try:
+            recommendations = recommendation_list(filters=QueryDict(urlencode(query)))
+        except ValidationError as error:
+            _apply_form_errors(form, error)
+            status = 400
+        else:
+            page = Paginator(recommendations, EXPLORER_PAGE_SIZE).get_page(request.GET.get("page"))
+            csv_url = f"/api/v1/recommendations/?{urlencode({**query, 'format': 'csv'})}"
+    else:
+        status = 400
+    refugees = selectors.theme_refugees()
+    return render(
+        request,
+        "web/recommendation_explorer.html",
+        {
+            "form": form,
+            "page": page,
+            "csv_url": csv_url,
+            "refugees_theme": refugees,
+            "query_without_page": urlencode(
+                [(key, value) for key, values in request.GET.lists() if key != "page" for value in values]
+            ),
+        },
+        status=status,
+    )
+
+
+def _apply_form_errors(form: ExplorerForm, error: ValidationError) -> None:
+    """The selector's errors (keyed by query parameter) shown on the explorer's fields."""
+    if hasattr(error, "error_dict"):
+        for name, messages_ in error.message_dict.items():
+            for message in messages_:
+                form.add_error(name if name in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
 # -- statements --------------------------------------------------------------------------------------
 def _speaker_options() -> dict[str, Any]:
     states, stakeholders = selectors.speaker_choice_list()
@@ -137,7 +191,7 @@ def statement_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Statement {order}by {speaker} saved.")
             if "save_and_next" in request.POST:
                 query = urlencode(
-                    {"review": statement.review_id, "forum": statement.forum, "language": statement.language}
+                    {"review": str(statement.review_id), "forum": statement.forum, "language": statement.language}
                 )
                 return redirect(f"{reverse('web:statement_new')}?{query}")
             return redirect(f"{reverse('web:review_detail', args=[statement.review_id])}#statement-{statement.pk}")
@@ -218,11 +272,14 @@ def statement_next_order(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    current = Profile.objects.filter(user_id=request.user.pk).values_list("timezone", flat=True).first()
+    user = request.user
+    if not isinstance(user, User):  # login_required let only signed-in users through
+        raise PermissionDenied
+    current = Profile.objects.filter(user=user).values_list("timezone", flat=True).first()
     form = ProfileForm(request.POST or None, initial={"timezone": current or "Europe/Zurich"})
     if request.method == "POST" and form.is_valid():
         try:
-            profile_update(user=request.user, timezone=form.cleaned_data["timezone"])
+            profile_update(user=user, timezone=form.cleaned_data["timezone"])
         except ValidationError as error:
             form.add_error("timezone", error)
         else:

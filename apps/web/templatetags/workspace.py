@@ -1,6 +1,7 @@
 """Template helpers: times in Geneva and in the reader's own zone, countdowns, response labels."""
 
 import datetime as dt
+import re
 import zoneinfo
 from typing import Any
 
@@ -9,10 +10,11 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timeuntil
 
+from apps.common.search import snippet_html, websearch_terms
 from apps.recommendations.models import Recommendation
 
 register = template.Library()
@@ -29,7 +31,7 @@ def reader_timezone(request: HttpRequest | None) -> zoneinfo.ZoneInfo | None:
 
         name = Profile.objects.filter(user_id=request.user.pk).values_list("timezone", flat=True).first()
         request._reader_tz = zoneinfo.ZoneInfo(name) if name else None  # type: ignore[attr-defined]
-    return request._reader_tz  # type: ignore[attr-defined,no-any-return]
+    return request._reader_tz  # type: ignore[attr-defined]
 
 
 @register.simple_tag(takes_context=True)
@@ -88,3 +90,23 @@ def is_paraphrase(recommendation: Recommendation) -> bool:
 def deadline_when(context: dict[str, Any], deadline: Any) -> SafeString | str:
     """A deadline in its own zone; a date alone where only the date is known."""
     return moment(context, deadline.due_at, deadline.timezone, all_day=not deadline.time_is_known)
+
+
+@register.simple_tag
+def highlighted(recommendation: Recommendation, q: str) -> SafeString:
+    """The search snippet with <mark>ed matches (PostgreSQL's ts_headline), or the text with the terms marked."""
+    snippet = getattr(recommendation, "snippet", None)
+    if snippet:
+        return snippet_html(snippet) or SafeString("")
+    text = recommendation.text
+    terms = [term for group in websearch_terms(q or "") for negated, term in group if not negated and term]
+    if not terms:
+        return SafeString(escape(text))
+    pattern = re.compile("|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        pieces.append(escape(text[last : match.start()]))
+        pieces.append(format_html("<mark>{}</mark>", match.group(0)))
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece is escaped above
