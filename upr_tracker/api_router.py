@@ -1,7 +1,9 @@
 """Every API endpoint under /api/v1/ is registered here, one line each."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from apps.common.api_auth import TokenView
 from apps.recommendations.api.views import RecommendationViewSet, ThemeViewSet
 from apps.reminders.api.views import SubscriptionViewSet
 from apps.reviews.api.views import (
@@ -27,4 +29,7 @@ router.register("themes", ThemeViewSet, basename="theme")
 router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 
 app_name = "api"
-urlpatterns = router.urls
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
+    *router.urls,
+]

@@ -45,7 +45,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         if isinstance(self.object_list, models.QuerySet):
-            counted = self.object_list.order_by()[: COUNT_CAP + 1].count()
+            # values("pk") drops the select list's annotations (a ts_headline per row would be costly).
+            counted = self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
         else:
             counted = len(self.object_list)
         self.count_is_exact = counted <= COUNT_CAP

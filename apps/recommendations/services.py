@@ -4,9 +4,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.contrib.postgres.search import SearchVector
+from django.db import connections, transaction
 from django.db.models import QuerySet
 
+from apps.common.search import SEARCH_CONFIG
 from apps.recommendations.fingerprint import recommendation_fingerprint
 from apps.recommendations.models import Recommendation, Theme
 from apps.reviews.models import Review
@@ -90,8 +92,17 @@ def recommendation_delete(*, recommendation: Recommendation) -> None:
 
 
 def recommendation_search_refresh(*, recommendations: QuerySet[Recommendation] | None = None) -> int:
-    """Recompute the stored full-text search vector; a no-op off PostgreSQL. Returns rows touched.
+    """Recompute the stored full-text search vector (all rows when none are given); a no-op off PostgreSQL.
 
-    The API issue fills this in (the GIN-indexed search vector); until then there is nothing to refresh.
+    Weights: the paragraph number (A), the text (B), affected persons and the note (C). Returns rows touched.
     """
-    return 0
+    if recommendations is None:
+        recommendations = Recommendation.objects.all()
+    if connections[recommendations.db].vendor != "postgresql":
+        return 0
+    vector = (
+        SearchVector("paragraph", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("text", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("affected_persons", "note", weight="C", config=SEARCH_CONFIG)
+    )
+    return recommendations.update(search_vector=vector)

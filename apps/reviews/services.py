@@ -9,9 +9,11 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.contrib.postgres.search import SearchVector
+from django.db import connections, transaction
 from django.db.models import QuerySet
 
+from apps.common.search import SEARCH_CONFIG
 from apps.recommendations.models import Recommendation, Theme
 from apps.reviews.models import Review, Stakeholder, Statement
 from apps.states.models import MemberState
@@ -113,8 +115,10 @@ def statement_delete(*, statement: Statement) -> None:
 
 
 def statement_search_refresh(*, statements: QuerySet[Statement] | None = None) -> int:
-    """Recompute the stored full-text search vector of statements; a no-op off PostgreSQL.
-
-    The API issue fills this in (GIN-indexed search vector); until then there is nothing to refresh.
-    """
-    return 0
+    """Recompute the stored full-text search vector of statements (all when none are given); a no-op off
+    PostgreSQL. Returns rows touched."""
+    if statements is None:
+        statements = Statement.objects.all()
+    if connections[statements.db].vendor != "postgresql":
+        return 0
+    return statements.update(search_vector=SearchVector("text", config=SEARCH_CONFIG))

@@ -1,0 +1,89 @@
+"""API tokens: a user creates (or fetches) their own token and revokes it. One token per user."""
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
+
+
+class TokenCredentialsThrottle(AnonRateThrottle):
+    """Password guesses against the token endpoint: few per minute per address, whatever the global rate."""
+
+    scope = "token"
+    rate = "20/minute"
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(required=False, help_text="Not needed when already signed in.")
+    password = serializers.CharField(required=False, style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text='Send it as the header "Authorization: Token <token>".')
+    username = serializers.CharField()
+    created = serializers.DateTimeField()
+
+
+def _signed_in(request: Request) -> Any:
+    """The signed-in user (IsAuthenticated has run), typed loosely for the ORM lookup."""
+    return request.user
+
+
+def _token_response(token: Token, code: int) -> Response:
+    return Response({"token": token.key, "username": token.user.get_username(), "created": token.created}, status=code)
+
+
+class TokenView(APIView):
+    """Create, read or revoke your own API token."""
+
+    throttle_classes = [TokenCredentialsThrottle, UserRateThrottle]
+
+    def get_permissions(self) -> list[Any]:
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    @extend_schema(
+        tags=["auth"],
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer, 201: TokenSerializer},
+        summary="Create your token (or get the existing one)",
+        description="Signed in (session or token): no body needed. Otherwise send username and password.",
+    )
+    def post(self, request: Request) -> Response:
+        user = request.user if request.user.is_authenticated else None
+        if user is None:
+            serializer = TokenRequestSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            username = serializer.validated_data.get("username")
+            password = serializer.validated_data.get("password")
+            if not username or not password:
+                raise exceptions.ValidationError(
+                    {"username": ["Send username and password, or sign in first."]}
+                    if not username
+                    else {"password": ["This field is required."]}
+                )
+            user = authenticate(request._request, username=username, password=password)
+            if user is None or not user.is_active:
+                raise exceptions.AuthenticationFailed("Wrong username or password.")
+        token, created = Token.objects.get_or_create(user=user)
+        return _token_response(token, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(tags=["auth"], responses={200: TokenSerializer}, summary="Your current token")
+    def get(self, request: Request) -> Response:
+        token = Token.objects.filter(user=_signed_in(request)).first()
+        if token is None:
+            raise exceptions.NotFound("You have no token yet: POST to create one.")
+        return _token_response(token, status.HTTP_200_OK)
+
+    @extend_schema(tags=["auth"], responses={204: None}, summary="Revoke your token")
+    def delete(self, request: Request) -> Response:
+        deleted, _ = Token.objects.filter(user=_signed_in(request)).delete()
+        if not deleted:
+            raise exceptions.NotFound("You have no token to revoke.")
+        return Response(status=status.HTTP_204_NO_CONTENT)

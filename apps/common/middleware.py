@@ -1,0 +1,86 @@
+"""Request guards that answer bad input with a clear 4xx before any view runs."""
+
+import json
+from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+
+from apps.common.api import error_body
+
+API_PREFIX = "/api/"
+
+
+def _json_has_nul(body: bytes) -> bool:
+    """True when a JSON document holds a NUL in a string or key (malformed JSON is left to the parser)."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return False
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _reject(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse(error_body(code, message), status=status)
+    response = HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    response.status_code = status
+    return response
+
+
+class RequestGuardMiddleware:
+    """400 for NUL bytes, 413 for oversize bodies, JSON 404s under /api/.
+
+    1. A NUL byte in the path, the query string or the body: PostgreSQL cannot store one in text and
+       raises on a lookup with it, so it would surface as a 500 deep in a view. Refused up front
+       (JSON bodies are also checked for the escaped form \\u0000).
+    2. A declared Content-Length above DATA_UPLOAD_MAX_MEMORY_SIZE: DRF's parsers read the stream
+       without Django's size check, so the limit is enforced here for every path.
+    3. Under /api/, Django's own 404 page (an unknown URL) becomes the API's JSON error.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        rejected = self._check(request)
+        if rejected is not None:
+            return rejected
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path.startswith(API_PREFIX)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return JsonResponse(error_body("not_found", "No such URL in the API."), status=404)
+        return response
+
+    def _check(self, request: HttpRequest) -> HttpResponse | None:
+        raw_path = request.META.get("PATH_INFO", "")
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in raw_path or b"\x00" in unquote_to_bytes(query):
+            return _reject(request, 400, "nul_byte", "NUL bytes (0x00) are not accepted in URLs.")
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return _reject(request, 400, "invalid", "The Content-Length header is not a number.")
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
+            return _reject(request, 413, "payload_too_large", f"The request body is larger than {limit} bytes.")
+        if length and request.content_type in {"application/json", "text/plain", ""}:
+            body = request.body
+            if b"\x00" in body or (b"\\u0000" in body and _json_has_nul(body)):
+                return _reject(request, 400, "nul_byte", "NUL bytes (0x00) are not accepted in the request body.")
+        return None
