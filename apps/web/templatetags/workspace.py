@@ -66,7 +66,7 @@ def countdown(value: dt.datetime | None) -> SafeString | str:
         return ""
     now = timezone.now()
     if value <= now:
-        return format_html('<span class="countdown countdown-past">passed</span>')
+        return SafeString('<span class="countdown countdown-past">passed</span>')
     return format_html(
         '<span class="countdown" data-countdown="{}">in {}</span>', value.isoformat(), timeuntil(value, now)
     )
