@@ -6,10 +6,10 @@ import pytest
 from django.core import mail
 
 from apps.recommendations.models import Recommendation
-from apps.reviews.models import Review, Statement
+from apps.reviews.models import Statement
 from apps.states.models import MemberState
 from apps.web.models import Profile
-from tests.factories import StakeholderFactory, StatementFactory, SubscriptionFactory
+from tests.factories import StatementFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
 
