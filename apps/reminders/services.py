@@ -40,6 +40,13 @@ SUBSCRIPTION_FIELDS = ["review", "state_under_review", "kinds", "lead_days", "ti
 
 
 # -- subscriptions ----------------------------------------------------------------------------------
+def _leads_normalised(leads: Any) -> Any:
+    """Whole numbers of days, largest first, each once; anything else is left for full_clean to refuse."""
+    if isinstance(leads, list) and all(isinstance(d, int) and not isinstance(d, bool) for d in leads):
+        return sorted(set(leads), reverse=True)
+    return leads
+
+
 @transaction.atomic
 def subscription_create(
     *,
@@ -56,7 +63,7 @@ def subscription_create(
         review=review,
         state_under_review=state_under_review,
         kinds=list(kinds),
-        lead_days=sorted(set(lead_days), reverse=True) if lead_days else [30, 7, 1],
+        lead_days=_leads_normalised(list(lead_days)) if lead_days else [30, 7, 1],
         timezone=timezone_name,
         is_active=is_active,
     )
@@ -72,9 +79,7 @@ def subscription_update(*, subscription: Subscription, data: dict[str, Any]) -> 
         raise ValidationError({name: "This field cannot be changed." for name in sorted(unknown)})
     for name, value in data.items():
         setattr(subscription, name, value)
-    if "lead_days" in data and isinstance(subscription.lead_days, list):
-        # Sorted for display; duplicates are left for full_clean to refuse.
-        subscription.lead_days = sorted(subscription.lead_days, key=lambda d: -d if isinstance(d, int) else 0)
+    subscription.lead_days = _leads_normalised(subscription.lead_days)
     subscription.full_clean()
     subscription.save()
     return subscription
