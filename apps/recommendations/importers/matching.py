@@ -1,0 +1,106 @@
+"""Match names in a file to our records: states through the alias table, sessions, reviews and themes.
+
+Everything is loaded once into dictionaries, so matching 41,066 rows costs a handful of queries.
+Sessions, reviews and UPR Info/OHCHR themes missing from the database are created here, each
+validated with full_clean(), inside the import's transaction (a dry run rolls them back).
+"""
+
+import difflib
+from collections import Counter
+
+from apps.recommendations.importers.readers import RowRejected, ThemeRef
+from apps.recommendations.models import Theme
+from apps.reviews.calendar_rules import cycle_number_for_session
+from apps.reviews.models import Cycle, Review, Session
+from apps.states.models import MemberState, StateAlias, normalize_state_name
+
+# Schemes whose terms an import may add: their names come with the file. Our project's own themes
+# are curated by hand, so an unknown project theme is a rejected row.
+CREATABLE_SCHEMES = {Theme.Scheme.UPR_INFO, Theme.Scheme.OHCHR}
+
+
+class Matcher:
+    def __init__(self) -> None:
+        self.states_by_iso3 = {state.iso3: state for state in MemberState.objects.all()}
+        by_id = {state.pk: state for state in self.states_by_iso3.values()}
+        self.states_by_key = {
+            normalized: by_id[state_id]
+            for normalized, state_id in StateAlias.objects.values_list("normalized", "state_id")
+        }
+        for state in by_id.values():
+            self.states_by_key.setdefault(normalize_state_name(state.name), state)
+        self.spellings = sorted({alias for alias in StateAlias.objects.values_list("name", flat=True)})
+        self.unknown_states: Counter[str] = Counter()
+        self.cycles = {cycle.number: cycle for cycle in Cycle.objects.all()}
+        self.sessions = {session.number: session for session in Session.objects.all()}
+        self.reviews = {
+            (review.state_under_review_id, review.session.number): review
+            for review in Review.objects.select_related("session")
+        }
+        self.themes = {(theme.scheme, theme.code): theme for theme in Theme.objects.all()}
+        self.created_sessions: list[int] = []
+        self.created_reviews: list[str] = []
+        self.created_themes: list[str] = []
+        self._theme_names: dict[tuple[str, str], str] = {}
+
+    # -- states -----------------------------------------------------------------------------------
+    def state(self, name: str, role: str) -> MemberState:
+        state = self.states_by_iso3.get(name) if len(name) == 3 and name.isupper() else None
+        state = state or self.states_by_key.get(normalize_state_name(name))
+        if state is None:
+            self.unknown_states[name] += 1
+            raise RowRejected(f"unknown {role} {name!r}{self.suggestion(name)}")
+        return state
+
+    def suggestions(self, name: str) -> list[str]:
+        return difflib.get_close_matches(name, self.spellings, n=3, cutoff=0.6)
+
+    def suggestion(self, name: str) -> str:
+        found = self.suggestions(name)
+        return f" (did you mean {' or '.join(repr(s) for s in found)}?)" if found else ""
+
+    # -- sessions and reviews ---------------------------------------------------------------------
+    def check_session(self, number: int) -> None:
+        """Reject a session whose cycle we do not know (cycles carry facts we cannot invent)."""
+        if number not in self.sessions and cycle_number_for_session(number) not in self.cycles:
+            raise RowRejected(
+                f"session {number} belongs to cycle {cycle_number_for_session(number)}, not in the database"
+            )
+
+    def review(self, state: MemberState, session_number: int) -> Review:
+        """The review of `state` in the session, created (with its session) when missing."""
+        key = (state.pk, session_number)
+        if key in self.reviews:
+            return self.reviews[key]
+        session = self.sessions.get(session_number)
+        if session is None:
+            session = Session(number=session_number, cycle=self.cycles[cycle_number_for_session(session_number)])
+            session.full_clean()
+            session.save()
+            self.sessions[session_number] = session
+            self.created_sessions.append(session_number)
+        # A review whose recommendations are in a Working Group report has taken place.
+        review = Review(state_under_review=state, session=session, status=Review.Status.COMPLETED)
+        review.full_clean()
+        review.save()
+        self.reviews[key] = review
+        self.created_reviews.append(f"{state.iso3} in session {session_number}")
+        return review
+
+    # -- themes -----------------------------------------------------------------------------------
+    def check_theme(self, ref: ThemeRef) -> None:
+        if (ref.scheme, ref.code) in self.themes:
+            return
+        if ref.scheme not in CREATABLE_SCHEMES or not ref.name:
+            raise RowRejected(f"unknown theme {ref.scheme}:{ref.code}")
+        self._theme_names.setdefault((ref.scheme, ref.code), ref.name)
+
+    def theme(self, ref: ThemeRef) -> Theme:
+        key = (ref.scheme, ref.code)
+        if key not in self.themes:
+            theme = Theme(scheme=ref.scheme, code=ref.code, name=self._theme_names.get(key, ref.name)[:200])
+            theme.full_clean()
+            theme.save()
+            self.themes[key] = theme
+            self.created_themes.append(f"{ref.scheme}:{ref.code}")
+        return self.themes[key]

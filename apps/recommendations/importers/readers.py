@@ -1,0 +1,283 @@
+"""One reader per source format: each turns a decoded file into ParsedRows (or a rejection per row).
+
+A reader checks the header (a missing column fails the whole file) and maps its columns onto our
+fields. It touches no database: states, sessions and themes are names here, resolved by matching.py.
+"""
+
+import csv
+import html
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.text import slugify
+
+from apps.recommendations.importers.report import MalformedFileError
+from apps.recommendations.models import Recommendation
+
+UPR_INFO = "upr-info"
+OHCHR_MATRIX = "ohchr-matrix"
+PLAIN_CSV = "csv"
+FORMATS = (UPR_INFO, OHCHR_MATRIX, PLAIN_CSV)
+
+UPR_INFO_COLUMNS = [
+    "To",
+    "To-Rgrp",
+    "To-Org",
+    "Text",
+    "From",
+    "From-Rgrp",
+    "From-Org",
+    "Response",
+    "Action",
+    "Issue",
+    "Session",
+]
+OHCHR_COLUMNS = ["wg_session", "state_under_review", "paragraph", "recommendation", "recommending_states", "position"]
+OHCHR_OPTIONAL = ["wg_report", "source_of_position", "themes", "affected_persons"]
+# Our own CSV (what export_recommendations writes): the required columns, then the optional ones.
+CSV_REQUIRED = ["state_under_review", "session", "text", "recommending_states"]
+CSV_OPTIONAL = [
+    "paragraph",
+    "text_status",
+    "text_source",
+    "response",
+    "response_label",
+    "response_source",
+    "action_category",
+    "themes",
+    "affected_persons",
+    "source_document",
+    "note",
+]
+ALL_THEME_SCHEMES = "*"
+
+_RESPONSES = {
+    "accepted": Recommendation.Response.SUPPORTED,
+    "supported": Recommendation.Response.SUPPORTED,
+    "noted": Recommendation.Response.NOTED,
+    "pending": Recommendation.Response.PENDING,
+    "": Recommendation.Response.PENDING,
+}
+# The OHCHR matrix prints the recommending states in brackets at the end of the text: "… (Mongolia);".
+_TRAILING_STATES = re.compile(r"\s*\(((?:[^()]|\([^()]*\))*)\)\s*[;.]?\s*$")
+
+
+class RowRejected(Exception):
+    """The row cannot be imported; the message is the reason printed in the report."""
+
+
+@dataclass
+class ThemeRef:
+    scheme: str
+    code: str
+    name: str
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    state_under_review: str
+    session: int
+    text: str
+    recommending_states: list[str]
+    # Our field name → value, for the fields this format provides (and so may update).
+    fields: dict[str, Any] = field(default_factory=dict)
+    themes: list[ThemeRef] | None = None
+    # The theme schemes this row's themes replace on update; other schemes' themes are kept.
+    theme_schemes: str = ALL_THEME_SCHEMES
+
+
+@dataclass
+class RawRow:
+    line: int
+    values: dict[str, str] | None
+    error: str = ""
+
+
+def sniff_format(data: bytes) -> str | None:
+    """The format named by a file's first line (headers are ASCII in every format we read)."""
+    first = data.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].split(b"\r", 1)[0].decode("latin-1")
+    try:
+        header = next(csv.reader([first]))
+    except (csv.Error, StopIteration):
+        return None
+    return detect_format([column.strip() for column in header])
+
+
+def detect_format(header: list[str]) -> str | None:
+    names = set(header)
+    if {"To", "Text", "From", "Session"} <= names:
+        return UPR_INFO
+    if {"recommendation", "recommending_states", "wg_session"} <= names:
+        return OHCHR_MATRIX
+    if {"text", "recommending_states", "state_under_review"} <= names:
+        return PLAIN_CSV
+    return None
+
+
+def read_rows(text: str, *, name: str, fmt: str | None) -> tuple[str, list[str], Iterator[RawRow]]:
+    """Split text into rows keyed by the header. Returns (format, header, rows with their first line)."""
+    lines = io.StringIO(text, newline="")
+    reader = csv.reader(lines, strict=False)
+    try:
+        header = [column.strip() for column in next(reader)]
+    except StopIteration:
+        raise MalformedFileError("is empty") from None
+    except csv.Error as exc:
+        raise MalformedFileError(f"line 1: {exc}") from exc
+    detected = detect_format(header)
+    fmt = fmt or detected
+    if fmt is None:
+        raise MalformedFileError(
+            f"has an unknown header ({', '.join(header[:12])}); expected the UPR Info export, the OHCHR matrix "
+            "or our CSV (see the README), or give --format"
+        )
+    required = {UPR_INFO: UPR_INFO_COLUMNS, OHCHR_MATRIX: OHCHR_COLUMNS, PLAIN_CSV: CSV_REQUIRED}[fmt]
+    missing = [column for column in required if column not in header]
+    if missing:
+        raise MalformedFileError(f"is missing the {fmt} column(s) {', '.join(missing)}; found {', '.join(header)}")
+    duplicated = sorted({column for column in header if column and header.count(column) > 1})
+    if duplicated:
+        raise MalformedFileError(f"has the column(s) {', '.join(duplicated)} twice")
+
+    def rows() -> Iterator[RawRow]:
+        start = reader.line_num + 1
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise MalformedFileError(f"line {start}: {exc}") from exc
+            line, start = start, reader.line_num + 1
+            if not any(value.strip() for value in values):
+                continue  # a blank line is no row
+            if len(values) != len(header):
+                yield RawRow(line, None, f"has {len(values)} columns, the header {len(header)}")
+                continue
+            yield RawRow(line, dict(zip(header, values, strict=True)))
+
+    return fmt, header, rows()
+
+
+def _session(value: str) -> int:
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise RowRejected(f"session {value!r} is not a number") from None
+    if number < 1:
+        raise RowRejected(f"session {number} does not exist (sessions start at 1)")
+    return number
+
+
+def _response(value: str) -> str:
+    try:
+        return _RESPONSES[value.strip().casefold()]
+    except KeyError:
+        raise RowRejected(f"unknown response {value!r} (expected Accepted/Supported, Noted or Pending)") from None
+
+
+def _action(value: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= 5:
+        raise RowRejected(f"action category {value!r} is not 1 to 5")
+    return int(value)
+
+
+def _split(value: str, separator: str) -> list[str]:
+    return [part.strip() for part in value.split(separator) if part.strip()]
+
+
+def parse_upr_info(values: dict[str, str], line: int) -> ParsedRow:
+    """A UPR Info row: one recommending state per row; issues are comma-separated UPR Info themes."""
+    get = {key: html.unescape(value) for key, value in values.items()}  # the export escapes brackets: &#40;
+    return ParsedRow(
+        line=line,
+        state_under_review=get["To"].strip(),
+        session=_session(get["Session"]),
+        text=get["Text"].strip(),
+        recommending_states=[get["From"].strip()] if get["From"].strip() else [],
+        fields={"response": _response(get["Response"]), "action_category": _action(get["Action"])},
+        themes=[ThemeRef("upr_info", slugify(name)[:80], name) for name in _split(get["Issue"], ",")],
+        theme_schemes="upr_info",
+    )
+
+
+def parse_ohchr_matrix(values: dict[str, str], line: int) -> ParsedRow:
+    """An OHCHR matrix row; the recommending states printed after the text are dropped from it."""
+    states = _split(values["recommending_states"], ";")
+    text = values["recommendation"].strip()
+    match = _TRAILING_STATES.search(text)
+    if match and "".join(match.group(1).split()).casefold() in {"".join(s.split()).casefold() for s in states}:
+        text = text[: match.start()].rstrip()
+    themes = []
+    for term in _split(values.get("themes", ""), ";"):
+        code, _, name = term.partition(" ")
+        themes.append(ThemeRef("ohchr", code, " ".join(name.split()) or code))
+    position = values["position"].strip()
+    fields: dict[str, Any] = {
+        "paragraph": values["paragraph"].strip(),
+        "response": _response(position),
+    }
+    for column, ours in (
+        ("source_of_position", "response_source"),
+        ("affected_persons", "affected_persons"),
+        ("wg_report", "source_document"),
+    ):
+        if column in values:
+            fields[ours] = values[column].strip()
+    return ParsedRow(
+        line=line,
+        state_under_review=values["state_under_review"].strip(),
+        session=_session(values["wg_session"]),
+        text=text,
+        recommending_states=states,
+        fields=fields,
+        themes=themes if "themes" in values else None,
+        theme_schemes="ohchr",
+    )
+
+
+def parse_plain_csv(values: dict[str, str], line: int) -> ParsedRow:
+    """Our own CSV: the columns present are the fields set; themes are `scheme:code` separated by `;`."""
+    fields: dict[str, Any] = {}
+    for column in CSV_OPTIONAL:
+        if column not in values or column == "themes":
+            continue
+        value = values[column].strip()
+        if column == "response":
+            fields[column] = _response(value)
+        elif column == "action_category":
+            fields[column] = _action(value)
+        elif column == "text_status":
+            fields[column] = value or Recommendation.TextStatus.VERBATIM
+        else:
+            fields[column] = value
+    themes = None
+    if "themes" in values:
+        themes = []
+        for term in _split(values["themes"], ";"):
+            scheme, colon, code = term.partition(":")
+            if not colon or not code.strip():
+                raise RowRejected(f"theme {term!r} is not written scheme:code (e.g. ohchr:G5)")
+            themes.append(ThemeRef(scheme.strip(), code.strip(), ""))
+    return ParsedRow(
+        line=line,
+        state_under_review=values["state_under_review"].strip(),
+        session=_session(values["session"]),
+        text=values["text"].strip(),
+        recommending_states=_split(values["recommending_states"], ";"),
+        fields=fields,
+        themes=themes,
+        theme_schemes=ALL_THEME_SCHEMES,
+    )
+
+
+PARSERS = {UPR_INFO: parse_upr_info, OHCHR_MATRIX: parse_ohchr_matrix, PLAIN_CSV: parse_plain_csv}
+# The encoding a format usually comes in, which wins a tie in detection.
+PREFERRED_ENCODING = {UPR_INFO: "mac_roman", OHCHR_MATRIX: "cp1252", PLAIN_CSV: "cp1252"}

@@ -1,0 +1,123 @@
+"""What an import did to every input row: created, updated, unchanged, or rejected with its line and reason."""
+
+import csv
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class MalformedFileError(Exception):
+    """A file that cannot be imported at all (encoding, header, CSV syntax): nothing is written."""
+
+
+CREATED = "created"
+UPDATED = "updated"
+UNCHANGED = "unchanged"
+REJECTED = "rejected"
+STATUSES = (CREATED, UPDATED, UNCHANGED, REJECTED)
+
+
+@dataclass
+class FileSummary:
+    name: str
+    format: str
+    encoding: str
+    encoding_how: str
+    line_ending: str
+    rows: int = 0
+
+
+@dataclass
+class RowOutcome:
+    file: str
+    line: int
+    status: str
+    detail: str = ""
+    recommendation_id: int | None = None
+    duplicate_of: int | None = None
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool = False
+    files: list[FileSummary] = field(default_factory=list)
+    outcomes: list[RowOutcome] = field(default_factory=list)
+    # Unknown spelling → (rows naming it, suggested known spellings).
+    unknown_states: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
+    created_sessions: list[int] = field(default_factory=list)
+    created_reviews: list[str] = field(default_factory=list)
+    created_themes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counted = Counter(outcome.status for outcome in self.outcomes)
+        return {status: counted.get(status, 0) for status in STATUSES}
+
+    @property
+    def duplicates(self) -> int:
+        """Rows that repeat an earlier row of the same import (same review, text and recommending states)."""
+        return sum(1 for outcome in self.outcomes if outcome.duplicate_of is not None)
+
+    @property
+    def rejected(self) -> list[RowOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == REJECTED]
+
+    def summary_lines(self) -> list[str]:
+        lines = [
+            f"{f.name}: {f.format}, {f.encoding}, line endings {f.line_ending} ({f.encoding_how}); {f.rows} rows"
+            for f in self.files
+        ]
+        counts = self.counts
+        rate = f", {self.rows_read / self.seconds:,.0f} rows/s" if self.seconds else ""
+        lines.append(
+            f"{self.rows_read} rows read: {counts[CREATED]} created, {counts[UPDATED]} updated, "
+            f"{counts[UNCHANGED]} unchanged ({self.duplicates} duplicate rows), {counts[REJECTED]} rejected"
+            f" in {self.seconds:.1f} s{rate}" + (" — dry run, nothing written" if self.dry_run else "")
+        )
+        if self.phases:
+            lines.append("time: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.phases.items()))
+        if self.created_sessions:
+            lines.append(f"sessions created: {', '.join(map(str, self.created_sessions))}")
+        if self.created_reviews:
+            lines.append(f"reviews created: {len(self.created_reviews)}")
+        if self.created_themes:
+            lines.append(f"themes created: {', '.join(self.created_themes)}")
+        for name, (rows, suggestions) in sorted(self.unknown_states.items()):
+            hint = f" — did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+            lines.append(f"unknown state {name!r} in {rows} rows{hint}")
+        return lines
+
+    def rejected_lines(self, limit: int | None = None) -> list[str]:
+        rejected = self.rejected[:limit] if limit else self.rejected
+        return [f"{o.file}, line {o.line}: {o.detail}" for o in rejected]
+
+    def write(self, path: Path) -> None:
+        """Every row's outcome, as CSV (or JSON when the name ends in .json)."""
+        if path.suffix.lower() == ".json":
+            data = {
+                "dry_run": self.dry_run,
+                "rows_read": self.rows_read,
+                "counts": self.counts,
+                "duplicates": self.duplicates,
+                "seconds": round(self.seconds, 3),
+                "files": [vars(f) for f in self.files],
+                "unknown_states": {k: {"rows": v[0], "suggestions": v[1]} for k, v in self.unknown_states.items()},
+                "created_sessions": self.created_sessions,
+                "created_reviews": self.created_reviews,
+                "created_themes": self.created_themes,
+                "rows": [vars(o) for o in self.outcomes],
+            }
+            path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+            return
+        with path.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["file", "line", "status", "recommendation_id", "duplicate_of_line", "detail"])
+            for o in self.outcomes:
+                writer.writerow([o.file, o.line, o.status, o.recommendation_id or "", o.duplicate_of or "", o.detail])
