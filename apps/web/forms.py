@@ -194,6 +194,15 @@ class WhoRaisedItForm(forms.Form):
         empty_label=None,
     )
     theme = forms.ModelChoiceField(queryset=Theme.objects.order_by("-scheme", "code"), empty_label=None)
+    show = forms.ChoiceField(
+        label="States shown",
+        required=False,
+        choices=[
+            ("", "Every state that recommended or spoke"),
+            ("raised", "States that raised the theme at least once"),
+            ("never", "States that never raised it"),
+        ],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -83,6 +83,10 @@ def who_raised_it(request: HttpRequest) -> HttpResponse:
     table = None
     if form.is_valid():
         table = selectors.who_raised_it(state_under_review=form.cleaned_data["state"], theme=form.cleaned_data["theme"])
+        if form.cleaned_data["show"] == "raised":
+            table.rows = [row for row in table.rows if row.raised_count]
+        elif form.cleaned_data["show"] == "never":
+            table.rows = [row for row in table.rows if not row.raised_count]
     status = 200 if form.is_valid() or not request.GET else 400
     return render(request, "web/who_raised_it.html", {"form": form, "table": table}, status=status)
 
