@@ -50,6 +50,10 @@ class IsoCodeFilter(django_filters.ModelMultipleChoiceFilter):
         kwargs.setdefault("distinct", False)  # used on foreign keys; many-to-many ones filter with in_subquery()
         super().__init__(*args, **kwargs)
 
+    def get_filter_predicate(self, v: Any) -> dict[str, Any]:
+        # django-filter would compare the foreign key with the code ("speaker_state = 'USA'"); use the state.
+        return {self.field_name: v}
+
 
 class StrictBooleanFilter(django_filters.TypedChoiceFilter):
     """`true` or `false` (also 1/0, yes/no); anything else is a 400, never silently ignored."""

@@ -89,5 +89,7 @@ class RecommendationWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Recommendation
         fields = ["review", "recommending_states", "themes", *RECOMMENDATION_FIELDS]
+        # The range is also a named constraint; saying it here gives a field error rather than a general one.
+        extra_kwargs = {"action_category": {"min_value": 1, "max_value": 5}}
         # The unique (review, paragraph) rule is checked by the service's full_clean(), with the same message.
         validators: list[Any] = []
