@@ -121,3 +121,9 @@ def test_the_next_order_fragment_follows_the_chosen_review(client_for, editor, r
     client = client_for(editor)
     assert 'value="10"' in client.get("/statements/next-order/?review=2&forum=working_group").content.decode()
     assert client.get("/statements/next-order/?review=abc").status_code == 400
+
+
+@pytest.mark.parametrize("typed", ["Republic of Korea (the)", "republic of korea (the)", "KOR", "South Korea"])
+def test_a_state_is_found_by_its_name_code_or_another_spelling(client_for, editor, reference_data, typed):
+    assert client_for(editor).post("/statements/new/", form_data(speaker=typed)).status_code == 302
+    assert Statement.objects.get(review_id=REVIEW_2018).speaker_state.iso3 == "KOR"
