@@ -1,5 +1,6 @@
 """Decode an uploaded file: find its encoding (UTF-8 with or without BOM, Windows-1252, Mac Roman) and line ending."""
 
+import re
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -52,9 +53,9 @@ def decode_file(data: bytes, *, prefer: str = "cp1252", encoding: str | None = N
     1. An explicit encoding is used as is (strict).
     2. A UTF-16/32 byte-order mark is refused with a clear message; a UTF-8 BOM means UTF-8.
     3. Bytes that decode as UTF-8 are UTF-8 (a legacy single-byte file almost never does).
-    4. Otherwise charset-normalizer picks between Windows-1252 and Mac Roman by the least "chaos";
-       on a tie (accented letters that read plausibly either way) `prefer`, the encoding the format is
-       known to come in, wins.
+    4. Otherwise charset-normalizer picks between Windows-1252 and Mac Roman by the least "chaos".
+       It often ties on files that are mostly ASCII (as the UPR Info export is); then the reading that
+       puts lower-case letters inside words wins, and on a further tie `prefer`, the format's usual one.
     """
     ending = line_ending_of(data)
     if encoding:
@@ -81,10 +82,30 @@ def decode_file(data: bytes, *, prefer: str = "cp1252", encoding: str | None = N
         raise MalformedFileError("is neither UTF-8, Windows-1252 nor Mac Roman text (charset-normalizer found no fit)")
     least = min(match.chaos for match in matches)
     tied = [match.encoding for match in matches if match.chaos <= least + 0.01]
-    chosen = prefer if prefer in tied else tied[0]
     how = f"charset-normalizer, chaos {least:.2f}"
-    if len(tied) > 1:
-        how += (
-            f"; tie between {', '.join(ENCODING_NAMES.get(e, e) for e in tied)} resolved by the format's usual encoding"
-        )
-    return DecodedFile(data.decode(chosen), chosen, ending, how)
+    if len(tied) == 1:
+        return DecodedFile(data.decode(tied[0]), tied[0], ending, how)
+    texts = {name: data.decode(name) for name in tied}
+    scores = {name: _word_shape_score(text) for name, text in texts.items()}
+    best = max(scores.values())
+    leaders = [name for name in tied if scores[name] == best]
+    chosen = prefer if prefer in leaders else leaders[0]
+    names = ", ".join(ENCODING_NAMES.get(e, e) for e in tied)
+    reason = "where accented letters fall in words" if len(leaders) == 1 else "the format's usual encoding"
+    return DecodedFile(texts[chosen], chosen, ending, f"{how}; tie between {names} resolved by {reason}")
+
+
+_NON_ASCII_AFTER_LOWER = re.compile(r"(?<=[a-z])[^\x00-\x7f]")
+
+
+def _word_shape_score(text: str) -> int:
+    """Lower-case accented letters after a lower-case letter, minus capitals there.
+
+    Windows-1252 and Mac Roman put letters and symbols at different bytes: "Genève" read the wrong way
+    becomes "GenËve" (Mac Roman), and Mac Roman's "Sécurité" read as Windows-1252 becomes "SŽcuritŽ".
+    """
+    score = 0
+    for match in _NON_ASCII_AFTER_LOWER.finditer(text):
+        char = match.group()
+        score += 1 if char.islower() else -1 if char.isupper() else 0
+    return score

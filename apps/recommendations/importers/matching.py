@@ -53,7 +53,7 @@ class Matcher:
         return state
 
     def suggestions(self, name: str) -> list[str]:
-        return difflib.get_close_matches(name, self.spellings, n=3, cutoff=0.6)
+        return difflib.get_close_matches(name, self.spellings, n=3, cutoff=0.75)
 
     def suggestion(self, name: str) -> str:
         found = self.suggestions(name)

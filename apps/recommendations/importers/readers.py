@@ -136,12 +136,12 @@ def read_rows(text: str, *, name: str, fmt: str | None) -> tuple[str, list[str],
             "or our CSV (see the README), or give --format"
         )
     required = {UPR_INFO: UPR_INFO_COLUMNS, OHCHR_MATRIX: OHCHR_COLUMNS, PLAIN_CSV: CSV_REQUIRED}[fmt]
-    missing = [column for column in required if column not in header]
-    if missing:
-        raise MalformedFileError(f"is missing the {fmt} column(s) {', '.join(missing)}; found {', '.join(header)}")
     duplicated = sorted({column for column in header if column and header.count(column) > 1})
     if duplicated:
         raise MalformedFileError(f"has the column(s) {', '.join(duplicated)} twice")
+    missing = [column for column in required if column not in header]
+    if missing:
+        raise MalformedFileError(f"is missing the {fmt} column(s) {', '.join(missing)}; found {', '.join(header)}")
 
     def rows() -> Iterator[RawRow]:
         start = reader.line_num + 1
@@ -175,7 +175,7 @@ def _session(value: str) -> int:
 
 def _response(value: str) -> str:
     try:
-        return _RESPONSES[value.strip().casefold()]
+        return str(_RESPONSES[value.strip().casefold()].value)
     except KeyError:
         raise RowRejected(f"unknown response {value!r} (expected Accepted/Supported, Noted or Pending)") from None
 
