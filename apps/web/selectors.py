@@ -3,7 +3,8 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, Theme
@@ -30,14 +31,21 @@ def review_next_for_state(*, iso3: str = DEFAULT_STATE_ISO3) -> Review | None:
     )
 
 
+def _count_of(model: type[Recommendation] | type[Statement]) -> Coalesce:
+    """A review's number of rows of `model`, as a correlated subquery.
+
+    Two Count() annotations over two joins would multiply the rows (346 recommendations × 150
+    statements for China 2018): the subqueries keep the review page at a few milliseconds.
+    """
+    rows = model.objects.filter(review=OuterRef("pk")).order_by().values("review").annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n")), 0)
+
+
 def review_detail(*, review_id: int) -> Review | None:
     return (
         Review.objects.select_related("state_under_review", "session__cycle")
         .prefetch_related("troika")
-        .annotate(
-            recommendations_loaded=Count("recommendations", distinct=True),
-            statements_loaded=Count("statements", distinct=True),
-        )
+        .annotate(recommendations_loaded=_count_of(Recommendation), statements_loaded=_count_of(Statement))
         .filter(pk=review_id)
         .first()
     )
@@ -181,8 +189,7 @@ def who_raised_it(*, state_under_review: MemberState, theme: Theme) -> WhoRaised
     today = timezone.localdate()
     reviews = list(
         Review.objects.filter(state_under_review=state_under_review)
-        .annotate(recommendations_loaded=Count("recommendations", distinct=True))
-        .annotate(statements_loaded=Count("statements", distinct=True))
+        .annotate(recommendations_loaded=_count_of(Recommendation), statements_loaded=_count_of(Statement))
         .filter(
             Q(dialogue_date__lte=today)
             | Q(recommendations_loaded__gt=0)

@@ -235,3 +235,14 @@ def test_who_raised_it_can_show_only_the_states_that_raised_the_theme(client, re
     assert re.findall(r'<tr id="row-(\w+)"', html) == ["CAN", "CZE", "MEX", "KOR"]
     never = client.get("/who-raised-it/?show=never").content.decode()
     assert 'id="row-AFG"' in never and 'id="row-KOR"' not in never
+
+
+def test_the_review_page_needs_no_query_per_statement(
+    client_for, editor, reference_data, django_assert_max_num_queries
+):
+    for order, state in enumerate(MemberState.objects.order_by("name")[:30], start=1):
+        StatementFactory(review_id=3, speaker_state=state, speaking_order=order)
+    client = client_for(editor)
+    with django_assert_max_num_queries(16):
+        response = client.get("/reviews/3/")
+    assert response.content.decode().count('class="statement"') == 30
