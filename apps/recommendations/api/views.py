@@ -14,6 +14,7 @@ from apps.recommendations.api.serializers import (
     RecommendationWriteSerializer,
     ThemeSerializer,
 )
+from apps.recommendations.exports import ExportMixin
 from apps.recommendations.filters import RecommendationFilter, ThemeFilter
 from apps.recommendations.models import Recommendation, Theme
 from apps.recommendations.selectors import recommendation_base_list, theme_list
@@ -21,14 +22,17 @@ from apps.recommendations.services import recommendation_create, recommendation_
 
 
 @extend_schema(tags=["recommendations"])
-class RecommendationViewSet(viewsets.ModelViewSet):
+class RecommendationViewSet(ExportMixin, viewsets.ModelViewSet):
     """Recommendations made in Working Group reports, and the responses of the states under review.
+
+    `?format=csv`, `?format=xlsx` or `?format=json` streams the whole filtered list (not one page).
 
     Filters combine with AND; a repeatable parameter matches any of its values. With `q`, results are
     ordered by relevance unless `ordering` is given.
     """
 
     serializer_class = RecommendationSerializer
+    export_kind = "recommendations"
     filter_backends = [StrictFilterBackend]
     filterset_class = RecommendationFilter
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]

@@ -1,0 +1,52 @@
+"""python manage.py export_recommendations [--statements] [--format csv|xlsx|json] [--output FILE] [--filter k=v …]"""
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import QueryDict
+
+from apps.recommendations.exports import EXPORT_FORMATS, export_stream
+from apps.recommendations.selectors import recommendation_list
+from apps.reviews.selectors import statement_list
+
+
+class Command(BaseCommand):
+    help = (
+        "Export recommendations (or statements) as CSV, XLSX or JSON, streamed. Filters are the API's "
+        "query parameters, e.g. --filter state_under_review=CHN --filter cycle=3. The CSV re-imports "
+        "with import_recommendations --format csv."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--format", choices=EXPORT_FORMATS, default="csv")
+        parser.add_argument("--output", type=Path, help="default: standard output")
+        parser.add_argument("--statements", action="store_true", help="export statements instead")
+        parser.add_argument("--filter", action="append", default=[], metavar="NAME=VALUE")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        filters = QueryDict(mutable=True)
+        for item in options["filter"]:
+            name, equals, value = item.partition("=")
+            if not equals:
+                raise CommandError(f"--filter {item!r}: write NAME=VALUE, e.g. state_under_review=CHN")
+            filters.appendlist(name.strip(), value.strip())
+        kind = "statements" if options["statements"] else "recommendations"
+        try:
+            queryset = statement_list(filters=filters) if kind == "statements" else recommendation_list(filters=filters)
+        except ValidationError as exc:
+            raise CommandError(
+                f"Bad filter: {exc.message_dict if hasattr(exc, 'error_dict') else exc.messages}"
+            ) from exc
+        output = options["output"]
+        out = output.open("wb") if output else sys.stdout.buffer
+        try:
+            for block in export_stream(kind, queryset, options["format"]):
+                out.write(block)
+        finally:
+            if output:
+                out.close()
+            else:
+                out.flush()
