@@ -1,11 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from apps.reminders.models import ReminderDelivery, Subscription
 
 
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
-    list_display = ["user", "review", "state_under_review", "lead_days", "timezone", "is_active"]
+    list_display = ["user", "review", "state_under_review", "kinds", "lead_days", "timezone", "is_active"]
     list_filter = ["is_active"]
     list_select_related = ["user", "review__state_under_review", "review__session", "state_under_review"]
     search_fields = ["user__username", "user__email", "state_under_review__name"]
@@ -24,5 +26,30 @@ class ReminderDeliveryAdmin(admin.ModelAdmin):
         "subscription__review__session",
         "subscription__state_under_review",
     ]
-    search_fields = ["subscription__user__email", "message_id"]
+    search_fields = ["subscription__user__email", "message_id", "last_error"]
     raw_id_fields = ["subscription", "deadline"]
+    readonly_fields = [
+        "subscription",
+        "deadline",
+        "lead_days",
+        "deadline_due_at",
+        "status",
+        "attempts",
+        "last_error",
+        "message_id",
+        "claimed_at",
+        "next_attempt_at",
+        "sent_at",
+    ]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # deliveries are created by the sweep only
+
+    @admin.action(description="Send the selected failed deliveries again")
+    def send_again(self, request: HttpRequest, queryset: QuerySet[ReminderDelivery]) -> None:
+        # Pending again: the next sweep enqueues them (and skips any whose deadline has passed).
+        count = queryset.filter(status=ReminderDelivery.Status.FAILED).update(
+            status=ReminderDelivery.Status.PENDING, attempts=0, next_attempt_at=None
+        )
+        self.message_user(request, f"{count} deliveries will be sent at the next sweep.", messages.SUCCESS)

@@ -1,6 +1,7 @@
 """The reminder e-mail: one function over templates/emails/reminder-{subject,body-text,body-html}."""
 
 import datetime as dt
+import functools
 import zoneinfo
 from email.utils import parseaddr
 
@@ -30,16 +31,25 @@ def unsubscribe_url(subscription_id: int) -> str:
     return settings.SITE_URL + reverse("reminders:unsubscribe", kwargs={"token": token})
 
 
+@functools.cache
+def _subscriptions_path() -> str:
+    return reverse("reminders:subscription_list")
+
+
 def _moment(when: dt.datetime, tz: str, *, with_time: bool) -> str:
     local = when.astimezone(zoneinfo.ZoneInfo(tz))
     day = f"{local:%A} {local.day} {local:%B %Y}"
     return f"{day}, {local:%H:%M} ({local.tzname()})" if with_time else day
 
 
-def reminder_message_build(*, delivery: ReminderDelivery, now: dt.datetime) -> EmailMultiAlternatives:
+def reminder_message_build(
+    *, delivery: ReminderDelivery, now: dt.datetime, ics_cache: dict[tuple[int, dt.datetime], bytes] | None = None
+) -> EmailMultiAlternatives:
     """The e-mail of one delivery, rendered from the deadline as it stands now.
 
-    Needs delivery.subscription.user and delivery.deadline.review (state, session) loaded.
+    Needs delivery.subscription.user and delivery.deadline.review (state, session) loaded. A batch
+    passes `ics_cache`: the attachment is the same for every subscriber of a deadline, and building
+    it (time zone definitions included) costs more than the rest of the message.
     """
     deadline = delivery.deadline
     subscription = delivery.subscription
@@ -59,7 +69,7 @@ def reminder_message_build(*, delivery: ReminderDelivery, now: dt.datetime) -> E
         "lead_days": delivery.lead_days,
         "review_url": review_url(review.pk),
         "unsubscribe_url": unsubscribe,
-        "subscriptions_url": settings.SITE_URL + reverse("reminders:subscription_list"),
+        "subscriptions_url": settings.SITE_URL + _subscriptions_path(),
     }
     subject = " ".join(render_to_string("emails/reminder-subject.txt", context).split())
     message = EmailMultiAlternatives(
@@ -76,9 +86,9 @@ def reminder_message_build(*, delivery: ReminderDelivery, now: dt.datetime) -> E
         },
     )
     message.attach_alternative(render_to_string("emails/reminder-body-html.html", context), "text/html")
-    message.attach(
-        f"deadline-{deadline.pk}.ics",
-        deadline_calendar(deadlines=[deadline], name=context["summary"]),
-        "text/calendar; charset=utf-8; method=PUBLISH",
-    )
+    cache = {} if ics_cache is None else ics_cache
+    key = (deadline.pk, deadline.updated_at)
+    if key not in cache:
+        cache[key] = deadline_calendar(deadlines=[deadline], name=context["summary"])
+    message.attach(f"deadline-{deadline.pk}.ics", cache[key], "text/calendar; charset=utf-8; method=PUBLISH")
     return message

@@ -177,11 +177,17 @@ def _batches(ids: Sequence[int], size: int) -> Iterable[list[int]]:
         yield list(ids[start : start + size])
 
 
-def reminder_sweep(*, now: dt.datetime | None = None, send_inline: bool = False) -> SweepReport:
+def reminder_sweep(
+    *,
+    now: dt.datetime | None = None,
+    send_inline: bool = False,
+    dispatch: Callable[[list[int]], object] | None = None,
+) -> SweepReport:
     """Find the reminders due now and hand them to the sender.
 
     The periodic task enqueues one Celery task per batch, after the transaction commits;
-    `send_inline=True` (the management command, the benchmark) sends the batches in this process.
+    `send_inline=True` (the management command) sends the batches in this process; `dispatch`
+    (the benchmark) receives each batch of ids after commit instead of Celery.
     """
     now = now or timezone.now()
     requeue_after = dt.timedelta(seconds=settings.REMINDER_REQUEUE_SECONDS)
@@ -207,10 +213,13 @@ def reminder_sweep(*, now: dt.datetime | None = None, send_inline: bool = False)
                 next_attempt_at=now + requeue_after
             )
         if not send_inline:
-            from apps.reminders.tasks import send_reminder_batch
+            if dispatch is None:
+                from apps.reminders.tasks import send_reminder_batch
 
+                dispatch = send_reminder_batch.delay
             for batch in batches:
-                transaction.on_commit(partial(send_reminder_batch.delay, batch))
+                # Never enqueued inside the transaction: a worker must find the rows committed.
+                transaction.on_commit(partial(dispatch, batch))
     report.enqueued, report.batches = len(due_ids), len(batches)
     if send_inline:
         for batch in batches:
@@ -281,6 +290,19 @@ def reminder_batch_send(
         .select_related("subscription__user", "deadline__review__state_under_review", "deadline__review__session")
         .order_by("id")
     )
+    ics_cache: dict[tuple[int, dt.datetime], bytes] = {}
+    # The "sent" mark of the previous e-mail, committed together with the next claim: one commit
+    # (one fsync) per reminder instead of two. A crash in between leaves that one delivery in
+    # "sending", the message in flight, exactly as a crash just after the send would.
+    unmarked: list[tuple[int, dt.datetime, dt.datetime]] = []
+
+    def mark_sent() -> None:
+        for pk, claimed_at, sent_at in unmarked:
+            report.sent += ReminderDelivery.objects.filter(
+                pk=pk, status=ReminderDelivery.Status.SENDING, claimed_at=claimed_at
+            ).update(status=ReminderDelivery.Status.SENT, sent_at=sent_at, last_error="", updated_at=sent_at)
+        unmarked.clear()
+
     connection = get_connection(fail_silently=False)
     try:
         for index, delivery in enumerate(deliveries):
@@ -291,7 +313,7 @@ def reminder_batch_send(
                     status=ReminderDelivery.Status.SKIPPED, last_error=reason, updated_at=now
                 )
                 continue
-            message = reminder_message_build(delivery=delivery, now=now)
+            message = reminder_message_build(delivery=delivery, now=now, ics_cache=ics_cache)
             try:
                 # Opened (once, or again after a lost connection) before the claim: when the server
                 # is down, nothing is left in "sending".
@@ -299,13 +321,15 @@ def reminder_batch_send(
             except (OSError, smtplib.SMTPException) as exc:
                 _retry_later(report, [d.pk for d in deliveries[index:]], exc, now)
                 break
-            claimed = ReminderDelivery.objects.filter(pk=delivery.pk, status=pending).update(
-                status=ReminderDelivery.Status.SENDING,
-                claimed_at=now,
-                attempts=F("attempts") + 1,
-                next_attempt_at=None,
-                updated_at=now,
-            )
+            with transaction.atomic():
+                mark_sent()
+                claimed = ReminderDelivery.objects.filter(pk=delivery.pk, status=pending).update(
+                    status=ReminderDelivery.Status.SENDING,
+                    claimed_at=now,
+                    attempts=F("attempts") + 1,
+                    next_attempt_at=None,
+                    updated_at=now,
+                )
             if claimed != 1:
                 continue  # sent, skipped or claimed by another worker meanwhile
             mine = ReminderDelivery.objects.filter(
@@ -329,10 +353,9 @@ def reminder_batch_send(
                     break
                 _retry_later(report, [delivery.pk], exc, now, counted=delivery.pk)
                 continue
-            report.sent += mine.update(
-                status=ReminderDelivery.Status.SENT, sent_at=now_fn(), last_error="", updated_at=now_fn()
-            )
+            unmarked.append((delivery.pk, now, now_fn()))
     finally:
+        mark_sent()  # also when an unexpected error ends the batch: those e-mails did go out
         connection.close()
     return report
 
