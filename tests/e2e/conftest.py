@@ -44,8 +44,8 @@ def csp_violations() -> list[str]:
 
 
 @pytest.fixture
-def page(browser, live_server, csp_violations):  # type: ignore[no-untyped-def]
-    """A fresh browser context per test (own cookies), failing on any Content Security Policy violation."""
+def page(postgres, browser, live_server, csp_violations):  # type: ignore[no-untyped-def]
+    """A fresh browser context per test (own cookies) on PostgreSQL, failing on any CSP violation."""
     context = browser.new_context(base_url=live_server.url, accept_downloads=True)
     context.set_default_timeout(15_000)
     page = context.new_page()
