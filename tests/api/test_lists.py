@@ -1,6 +1,7 @@
 """Deadlines' filters, reviews' nested reads, pagination, and query counts constant in the page size."""
 
 import datetime as dt
+import logging
 
 import pytest
 import time_machine
@@ -24,7 +25,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-GENEVA = dt.timezone(dt.timedelta(hours=1))
+logger = logging.getLogger(__name__)
 
 
 def test_the_2018_review_reads_with_troika_deadlines_and_counts(reference_data, api):
@@ -139,7 +140,7 @@ LISTS = [
 
 
 @pytest.mark.parametrize("path", LISTS)
-def test_a_list_makes_as_many_queries_at_100_rows_as_at_10(reference_data, api, path):
+def test_a_list_makes_as_many_queries_at_100_rows_as_at_10(reference_data, api, path, record_property):
     _seed_statements_and_links()
     client = api()
     counts = []
@@ -150,6 +151,7 @@ def test_a_list_makes_as_many_queries_at_100_rows_as_at_10(reference_data, api, 
         assert response.status_code == 200
         assert len(response.json()["results"]) == min(size, response.json()["count"])
         counts.append(len(queries))
-    print(f"queries {path}: page_size 10 → {counts[0]}, page_size 100 → {counts[1]}")
+    record_property("queries_at_page_size_10_and_100", counts)
+    logger.info("queries %s: page_size 10 → %d, page_size 100 → %d", path, *counts)
     assert counts[0] == counts[1]
     assert counts[1] <= 7
