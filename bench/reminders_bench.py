@@ -13,6 +13,7 @@ deletes what it seeded. The Celery path runs the same batch function, one task p
 
 import argparse
 import asyncio
+import datetime
 import multiprocessing
 import os
 import signal
@@ -38,7 +39,7 @@ def run_sink(port: int) -> None:
     class Counting:
         count = 0
 
-        async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
+        async def handle_DATA(self, server, session, envelope) -> str:
             Counting.count += 1
             return "250 OK"
 
@@ -56,12 +57,12 @@ def run_sink(port: int) -> None:
 QUERIES = [0]
 
 
-def counter(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+def counter(execute, sql, params, many, context):
     QUERIES[0] += 1
     return execute(sql, params, many, context)
 
 
-def send_batch(ids: list[int]):  # type: ignore[no-untyped-def]
+def send_batch(ids: list[int]):
     """One batch in a pool process, as one Celery task: returns its report and its query count."""
     from django.db import connection
 
@@ -130,7 +131,7 @@ def main() -> None:
     review = Review.objects.create(state_under_review=state, session=session)
 
     deadline = Deadline.objects.create(
-        review=review, kind=Deadline.Kind.STAKEHOLDER_SUBMISSION, due_at=timezone.now() + timezone.timedelta(hours=6)
+        review=review, kind=Deadline.Kind.STAKEHOLDER_SUBMISSION, due_at=timezone.now() + datetime.timedelta(hours=6)
     )
     users = user_model.objects.bulk_create(
         [user_model(username=f"{prefix}{n}", email=f"{prefix}{n}@example.org") for n in range(args.count)],
