@@ -1,7 +1,19 @@
-from django.contrib import admin
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.recommendations.importers import FORMATS, ImportSource, MalformedFileError, recommendation_import
 from apps.recommendations.models import Recommendation, Theme
+
+# The admin reads an upload into memory; the largest real file (UPR Info sessions 14–17) is 2.3 MB.
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+SHOWN_REJECTIONS = 200
 
 
 @admin.register(Theme)
@@ -9,6 +21,20 @@ class ThemeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "scheme"]
     list_filter = ["scheme"]
     search_fields = ["code", "name"]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(help_text="UPR Info export, OHCHR matrix CSV, or our own CSV (as exported).")
+    format = forms.ChoiceField(
+        choices=[("", "Recognise from the header"), *[(name, name) for name in FORMATS]], required=False
+    )
+    dry_run = forms.BooleanField(required=False, initial=True, help_text="Check and report, then write nothing.")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(f"The file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB.")
+        return upload
 
 
 @admin.register(Recommendation)
@@ -19,7 +45,48 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     search_fields = ["paragraph", "text", "recommending_states__name", "recommending_states__iso3"]
     autocomplete_fields = ["review", "recommending_states", "themes"]
     readonly_fields = ["fingerprint"]
+    change_list_template = "admin/recommendations/recommendation/change_list.html"
 
     @admin.display(description="text")
     def short_text(self, obj: Recommendation) -> str:
         return obj.text[:100]
+
+    def get_urls(self) -> list[URLPattern]:
+        upload = path(
+            "import/",
+            self.admin_site.admin_view(self.import_view),
+            name="recommendations_recommendation_import",
+        )
+        return [upload, *super().get_urls()]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a file to import_recommendations; the report is shown on the page."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        report = None
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                report = recommendation_import(
+                    sources=[ImportSource(upload.name, upload.read())],
+                    fmt=form.cleaned_data["format"] or None,
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+            except MalformedFileError as exc:
+                form.add_error("file", f"Nothing imported: {exc}.")
+            else:
+                level = messages.WARNING if report.counts["rejected"] else messages.SUCCESS
+                messages.add_message(request, level, report.counts_line())
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import recommendations",
+            "form": form,
+            "report": report,
+            "summary": report.summary_lines() if report else [],
+            "rejections": report.rejected_lines(SHOWN_REJECTIONS) if report else [],
+            "more_rejections": max(0, len(report.rejected) - SHOWN_REJECTIONS) if report else 0,
+        }
+        status = 400 if request.method == "POST" and form.errors else 200
+        return TemplateResponse(request, "admin/recommendations/recommendation/import.html", context, status=status)

@@ -74,13 +74,7 @@ class ImportReport:
             f"{f.name}: {f.format}, {f.encoding}, line endings {f.line_ending} ({f.encoding_how}); {f.rows} rows"
             for f in self.files
         ]
-        counts = self.counts
-        rate = f", {self.rows_read / self.seconds:,.0f} rows/s" if self.seconds else ""
-        lines.append(
-            f"{self.rows_read} rows read: {counts[CREATED]} created, {counts[UPDATED]} updated, "
-            f"{counts[UNCHANGED]} unchanged ({self.duplicates} duplicate rows), {counts[REJECTED]} rejected"
-            f" in {self.seconds:.1f} s{rate}" + (" — dry run, nothing written" if self.dry_run else "")
-        )
+        lines.append(self.counts_line())
         if self.phases:
             lines.append("time: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.phases.items()))
         if self.created_sessions:
@@ -93,6 +87,15 @@ class ImportReport:
             hint = f" — did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
             lines.append(f"unknown state {name!r} in {rows} rows{hint}")
         return lines
+
+    def counts_line(self) -> str:
+        counts = self.counts
+        rate = f", {self.rows_read / self.seconds:,.0f} rows/s" if self.seconds else ""
+        return (
+            f"{self.rows_read} rows read: {counts[CREATED]} created, {counts[UPDATED]} updated, "
+            f"{counts[UNCHANGED]} unchanged ({self.duplicates} duplicate rows), {counts[REJECTED]} rejected"
+            f" in {self.seconds:.1f} s{rate}" + (" — dry run, nothing written" if self.dry_run else "")
+        )
 
     def rejected_lines(self, limit: int | None = None) -> list[str]:
         rejected = self.rejected[:limit] if limit else self.rejected
