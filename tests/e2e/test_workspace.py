@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 
 from apps.common.services import EDITORS_GROUP, editors_group_sync
 from apps.reviews.models import Review, Statement
-from tests.factories import UserFactory
+from apps.states.models import MemberState
+from tests.factories import StatementFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -149,3 +150,16 @@ def test_pages_are_usable_by_keyboard(page, postgres, reference_data):
     expect(page).to_have_url(re.compile(r"#main$"))
     page.goto("/reviews/5/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("provisional")
+
+
+def test_choosing_another_review_refills_the_speaking_order(page, browser_editor):
+    """htmx (served by the site itself, no CDN) swaps the speaking-order field when the review changes."""
+    StatementFactory(review_id=2, speaker_state=MemberState.objects.get(iso3="AUT"), speaking_order=7)
+    log_in(page, "live-editor")
+    page.goto("/statements/new/?review=3")
+    assert page.evaluate("typeof htmx") == "object"
+    expect(page.get_by_label("Speaking order")).to_have_value("1")
+    page.get_by_label("Review").select_option("2")
+    expect(page.get_by_label("Speaking order")).to_have_value("8")
+    page.get_by_label("Forum").select_option("council_adoption")
+    expect(page.get_by_label("Speaking order")).to_have_value("1")
