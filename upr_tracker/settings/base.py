@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "csp",
     "simple_history",
@@ -211,6 +212,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema documents the JSON API; the browsable HTML pages are a convenience for people.
     "RENDERER_WHITELIST": ["rest_framework.renderers.JSONRenderer"],
+    # Swagger UI from our own static files (drf-spectacular-sidecar), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "RegionalGroupEnum": "apps.states.models.MemberState.RegionalGroup",
         "DeadlineKindEnum": "apps.reviews.models.Deadline.Kind",
