@@ -1,6 +1,7 @@
 """python manage.py export_recommendations [--statements] [--format csv|xlsx|json] [--output FILE] [--filter k=v …]"""
 
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, help="default: standard output")
         parser.add_argument("--statements", action="store_true", help="export statements instead")
         parser.add_argument("--filter", action="append", default=[], metavar="NAME=VALUE")
+        parser.add_argument("--stats", action="store_true", help="print bytes, seconds and peak memory to stderr")
 
     def handle(self, *args: Any, **options: Any) -> None:
         filters = QueryDict(mutable=True)
@@ -42,11 +44,30 @@ class Command(BaseCommand):
             ) from exc
         output = options["output"]
         out = output.open("wb") if output else sys.stdout.buffer
+        started, written = time.monotonic(), 0
         try:
             for block in export_stream(kind, queryset, options["format"]):
                 out.write(block)
+                written += len(block)
         finally:
             if output:
                 out.close()
             else:
                 out.flush()
+        if options["stats"]:
+            self.stderr.write(
+                f"bytes={written} seconds={time.monotonic() - started:.2f} peak_rss_mb={_peak_rss_mb():.1f}"
+            )
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (Linux VmHWM: since exec, unlike getrusage's ru_maxrss)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
