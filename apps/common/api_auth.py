@@ -37,7 +37,8 @@ def _signed_in(request: Request) -> Any:
 
 
 def _token_response(token: Token, code: int) -> Response:
-    return Response({"token": token.key, "username": token.user.get_username(), "created": token.created}, status=code)
+    data = {"token": token.key, "username": token.user.get_username(), "created": token.created}
+    return Response(TokenSerializer(data).data, status=code)  # the serializer writes times as the API does
 
 
 class TokenView(APIView):

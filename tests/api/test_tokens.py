@@ -18,6 +18,7 @@ def test_a_user_gets_a_token_with_their_password_and_uses_it(reference_data, cli
     assert response.status_code == 201
     token = response.json()["token"]
     assert response.json()["username"] == "editor"
+    assert response.json()["created"].endswith(("+01:00", "+02:00"))  # Geneva time, like every API timestamp
     assert Token.objects.get(user=editor).key == token
     used = client.get("/api/v1/auth/token/", HTTP_AUTHORIZATION=f"Token {token}")
     assert used.status_code == 200 and used.json()["token"] == token
