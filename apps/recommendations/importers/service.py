@@ -20,6 +20,7 @@ from tqdm import tqdm
 from apps.recommendations.fingerprint import recommendation_fingerprint
 from apps.recommendations.importers.encoding import decode_file
 from apps.recommendations.importers.matching import Matcher
+from apps.recommendations.importers.pg_bulk import pg_insert_with_history
 from apps.recommendations.importers.readers import (
     ALL_THEME_SCHEMES,
     PARSERS,
@@ -45,6 +46,7 @@ from apps.reviews.models import Review
 from apps.states.models import MemberState
 
 BATCH = 1000
+CHANGE_REASON = "import"
 # SQLite limits the variables of one statement; keep IN lists well under it.
 IN_CHUNK = 900
 StatesThrough = Recommendation.recommending_states.through
@@ -332,10 +334,21 @@ def _write_new(to_create: list[tuple[_Candidate, Recommendation]], now: Any, pro
     for rec in objs:
         rec.created_at = rec.updated_at = now
     created: list[Recommendation] = []
-    for chunk in tqdm(
-        list(_chunks(objs, BATCH)), desc="writing", unit=" batches", disable=not progress, file=sys.stderr, leave=False
-    ):
-        created += bulk_create_with_history(list(chunk), Recommendation, batch_size=BATCH, default_date=now)
+    if connections[router.db_for_write(Recommendation)].vendor == "postgresql":
+        pg_insert_with_history(Recommendation, objs, date=now, reason=CHANGE_REASON)
+        created = objs
+    else:
+        for chunk in tqdm(
+            list(_chunks(objs, BATCH)),
+            desc="writing",
+            unit=" batches",
+            disable=not progress,
+            file=sys.stderr,
+            leave=False,
+        ):
+            created += bulk_create_with_history(
+                list(chunk), Recommendation, batch_size=BATCH, default_date=now, default_change_reason=CHANGE_REASON
+            )
     if any(rec.pk is None for rec in created):
         raise RuntimeError("The database did not return the ids of created rows.")
     _insert_links(
@@ -386,7 +399,12 @@ def _write_updates(to_update: list[tuple[_Candidate, Recommendation, bool]], fie
     for rec in recs:
         rec.updated_at = now
     bulk_update_with_history(
-        recs, Recommendation, fields=sorted(fields | {"updated_at"}), batch_size=BATCH, default_date=now
+        recs,
+        Recommendation,
+        fields=sorted(fields | {"updated_at"}),
+        batch_size=BATCH,
+        default_date=now,
+        default_change_reason=CHANGE_REASON,
     )
     retheme = [(candidate, rec) for candidate, rec, themes_changed in to_update if themes_changed]
     by_scheme: dict[str, list[int]] = defaultdict(list)
