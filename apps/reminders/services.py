@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -303,6 +304,10 @@ def reminder_batch_send(
             ).update(status=ReminderDelivery.Status.SENT, sent_at=sent_at, last_error="", updated_at=sent_at)
         unmarked.clear()
 
+    relaxed = not settings.REMINDER_SYNCHRONOUS_COMMIT and db_connection.vendor == "postgresql"
+    if relaxed:
+        with db_connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF")
     connection = get_connection(fail_silently=False)
     try:
         for index, delivery in enumerate(deliveries):
@@ -357,6 +362,9 @@ def reminder_batch_send(
     finally:
         mark_sent()  # also when an unexpected error ends the batch: those e-mails did go out
         connection.close()
+        if relaxed:
+            with db_connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
     return report
 
 

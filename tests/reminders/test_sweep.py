@@ -279,3 +279,14 @@ def test_the_sweep_requeues_a_delivery_stuck_in_sending_after_the_requeue_delay(
         report = reminder_sweep(send_inline=True)
     assert report.requeued_stuck == 1
     assert ReminderDelivery.objects.get(pk=three_pending[0]).status == "sent"
+
+
+def test_relaxed_commits_are_limited_to_the_batch_on_postgresql(postgres, three_pending, monkeypatch, settings):
+    from django.db import connection
+
+    settings.REMINDER_SYNCHRONOUS_COMMIT = False
+    report = send_with(FakeSMTP(), three_pending, monkeypatch)
+    assert report.sent == 3
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on", "the session setting is restored after the batch"

@@ -167,6 +167,10 @@ REMINDER_REQUEUE_SECONDS = env.int("REMINDER_REQUEUE_SECONDS", default=600)
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=8)
 REMINDER_RETRY_BASE_SECONDS = env.float("REMINDER_RETRY_BASE_SECONDS", default=60.0)
 REMINDER_RETRY_MAX_SECONDS = env.float("REMINDER_RETRY_MAX_SECONDS", default=3600.0)
+# false: the batch sender's claim/sent commits skip PostgreSQL's WAL flush wait (synchronous_commit
+# off, its transactions only). Faster where fsync is slow, but a crash of PostgreSQL itself (not of a
+# worker) could forget the last ~0.6 s of "sent" marks and send those reminders again.
+REMINDER_SYNCHRONOUS_COMMIT = env.bool("REMINDER_SYNCHRONOUS_COMMIT", default=True)
 # The integration tests give their worker a queue of its own; "celery" is Celery's default.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 
