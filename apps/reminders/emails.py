@@ -2,7 +2,6 @@
 
 import datetime as dt
 import functools
-import zoneinfo
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -12,7 +11,7 @@ from django.urls import reverse
 
 from apps.reminders.ics import deadline_calendar, deadline_summary, review_url
 from apps.reminders.models import ReminderDelivery
-from apps.reminders.timing import time_left
+from apps.reminders.timing import time_left, zone
 from apps.reminders.tokens import unsubscribe_token_make
 
 
@@ -37,7 +36,7 @@ def _subscriptions_path() -> str:
 
 
 def _moment(when: dt.datetime, tz: str, *, with_time: bool) -> str:
-    local = when.astimezone(zoneinfo.ZoneInfo(tz))
+    local = when.astimezone(zone(tz))
     day = f"{local:%A} {local.day} {local:%B %Y}"
     return f"{day}, {local:%H:%M} ({local.tzname()})" if with_time else day
 

@@ -77,6 +77,8 @@ def test_the_owner_changes_and_deletes_a_subscription(client_for, advocate, subs
     ("payload", "field"),
     [
         ({"state_under_review": "CHN", "timezone": "Mars/Olympus"}, "timezone"),
+        ({"state_under_review": "CHN", "timezone": "Europe"}, "timezone"),  # a folder of the tz database
+        ({"state_under_review": "CHN", "timezone": "../../etc/passwd"}, "timezone"),
         ({"state_under_review": "CHN", "lead_days": [0]}, "lead_days"),
         ({"state_under_review": "CHN", "lead_days": [400]}, "lead_days"),
         ({"state_under_review": "CHN", "lead_days": "seven"}, "lead_days"),

@@ -61,3 +61,9 @@ def test_the_feed_can_be_narrowed_to_one_state(client, reference_data, review):
 
 def test_an_unknown_review_answers_404(client, db):
     assert client.get("/reviews/999999/calendar.ics").status_code == 404
+
+
+def test_a_deadline_with_a_mistyped_time_zone_is_shown_in_geneva_time(client, review):
+    DeadlineFactory(review=review, due_at=dt.datetime(2026, 7, 1, 10, 0, tzinfo=dt.UTC), timezone="Europe")
+    (event,) = parse(client.get(f"/reviews/{review.pk}/calendar.ics")).events
+    assert event["dtstart"].params["TZID"] == "Europe/Zurich"
