@@ -159,12 +159,31 @@ class StandardPagination(PageNumberPagination):
 
 
 # -- writes -----------------------------------------------------------------------------------------
+class RecordDateTimeField(serializers.DateTimeField):
+    """A date-time of the UPR record: years 1990 to 2100.
+
+    Outside that span a value is a typing slip; and before 1894 Geneva ran on local mean time, whose
+    +00:34:08 offset no ISO 8601 / RFC 3339 reader accepts.
+    """
+
+    def to_internal_value(self, value: Any) -> Any:
+        moment = super().to_internal_value(value)
+        if not 1990 <= moment.year <= 2100:
+            raise serializers.ValidationError("Enter a date-time between the years 1990 and 2100.")
+        return moment
+
+
 class CleanedModelSerializer(serializers.ModelSerializer):
     """A ModelSerializer for the plain reference records (no side effects): full_clean() before saving.
 
     The model's validators and named constraints then answer a 400 with field errors instead of an
     IntegrityError. Records with rules of their own (statements, recommendations) go through services.
     """
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: RecordDateTimeField,
+    }
 
     def create(self, validated_data: dict[str, Any]) -> Any:
         many = {k: validated_data.pop(k) for k in list(validated_data) if self._is_many(k)}

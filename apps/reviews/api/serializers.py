@@ -79,7 +79,11 @@ class DeadlineSerializer(CleanedModelSerializer):
 
     @extend_schema_field({"type": "string", "format": "date-time"})
     def get_due_at_local(self, obj: Deadline) -> str:
-        return obj.due_at.astimezone(zoneinfo.ZoneInfo(obj.timezone)).isoformat()
+        try:
+            zone = zoneinfo.ZoneInfo(obj.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):  # a zone typed in elsewhere (admin) and since renamed
+            zone = zoneinfo.ZoneInfo("UTC")
+        return obj.due_at.astimezone(zone).isoformat()
 
 
 class DeadlineInReviewSerializer(serializers.ModelSerializer):
@@ -208,6 +212,7 @@ class StatementSerializer(serializers.ModelSerializer):
     snippet = serializers.SerializerMethodField(
         help_text="With `q` on PostgreSQL: the best passages, HTML-escaped, matches in <mark>; else null."
     )
+    source_url = serializers.URLField(read_only=True, allow_blank=True, help_text="UN Web TV link, or empty.")
 
     class Meta:
         model = Statement
