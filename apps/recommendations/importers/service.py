@@ -71,6 +71,8 @@ class _Candidate:
     review: Review | None = None
     themes: list[Theme] | None = None
     duplicates: list["_Candidate"] = field(default_factory=list)
+    # The row as a Recommendation, validated field by field; saved as it is when the row is new.
+    instance: Recommendation | None = None
 
     @property
     def key(self) -> tuple[int, str, frozenset[int]]:
@@ -96,7 +98,7 @@ def _validation_reason(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _validate(row: ParsedRow, states: list[MemberState]) -> None:
+def _validate(row: ParsedRow, states: list[MemberState]) -> Recommendation:
     """Every model rule that does not need the database, checked before anything is written.
 
     full_clean() would query once per field constraint and foreign key for each of 41,066 rows; the
@@ -112,6 +114,7 @@ def _validate(row: ParsedRow, states: list[MemberState]) -> None:
     # The model's check constraints (recommendation_action_category_1_to_5 is checked by the readers).
     if candidate.text_status == Recommendation.TextStatus.PARAPHRASE and not candidate.text_source:
         raise RowRejected("a paraphrase needs its text_source")
+    return candidate
 
 
 def _parse_sources(
@@ -151,11 +154,12 @@ def _parse_sources(
                     matcher.check_session(row.session)
                     for ref in row.themes or ():
                         matcher.check_theme(ref)
-                    _validate(row, states)
+                    instance = _validate(row, states)
                 except RowRejected as exc:
                     _reject(outcome, str(exc))
                     continue
                 candidate = _Candidate(source.name, row, outcome, states, recommendation_fingerprint(row.text))
+                candidate.instance = instance
                 candidate.review = reviewed  # type: ignore[assignment]  # replaced by the Review below
                 candidates.append(candidate)
         except MalformedFileError as exc:
@@ -281,12 +285,10 @@ def recommendation_import(
                     candidate.outcome, f"paragraph {paragraph} of this review already holds recommendation {holder}"
                 )
                 continue
-            rec = Recommendation(
-                review=candidate.review,
-                text=candidate.row.text,
-                fingerprint=candidate.fingerprint,
-                **candidate.row.fields,
-            )
+            rec = candidate.instance or Recommendation(text=candidate.row.text, **candidate.row.fields)
+            assert candidate.review is not None
+            rec.review = candidate.review
+            rec.fingerprint = candidate.fingerprint
             to_create.append((candidate, rec))
             continue
         changed = [name for name, value in candidate.row.fields.items() if getattr(rec, name) != value]
