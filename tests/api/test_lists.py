@@ -155,3 +155,17 @@ def test_a_list_makes_as_many_queries_at_100_rows_as_at_10(reference_data, api, 
     logger.info("queries %s: page_size 10 → %d, page_size 100 → %d", path, *counts)
     assert counts[0] == counts[1]
     assert counts[1] <= 7
+
+
+@pytest.mark.parametrize("due_at", ["0001-01-01T00:00:00Z", "2150-01-01T00:00:00Z"])
+def test_a_deadline_outside_the_record_years_is_refused(reference_data, api, editor, due_at):
+    # Found by the fuzzer: year 1 came back with Geneva's local-mean-time offset, +00:34:08, not ISO 8601.
+    deadline = DeadlineFactory()
+    response = api(editor).patch(f"/deadlines/{deadline.pk}/", {"due_at": due_at})
+    assert response.status_code == 400
+    assert "due_at" in error_of(response)["fields"]
+
+
+def test_a_statement_without_a_source_reads_as_an_empty_string(reference_data, api):
+    statement = StatementFactory(source_url="")
+    assert api().get(f"/statements/{statement.pk}/").json()["source_url"] == ""
