@@ -20,6 +20,7 @@ from tests.factories import (
     ReviewFactory,
     StakeholderFactory,
     StatementFactory,
+    SubscriptionFactory,
     ThemeFactory,
 )
 
@@ -169,3 +170,18 @@ def test_a_deadline_outside_the_record_years_is_refused(reference_data, api, edi
 def test_a_statement_without_a_source_reads_as_an_empty_string(reference_data, api):
     statement = StatementFactory(source_url="")
     assert api().get(f"/statements/{statement.pk}/").json()["source_url"] == ""
+
+
+def test_the_subscriptions_list_makes_as_many_queries_at_100_rows_as_at_10(reference_data, api, advocate):
+    for _ in range(120):
+        SubscriptionFactory(user=advocate)
+    client = api(advocate, token=True)
+    counts = []
+    for size in (10, 100):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/subscriptions/", {"page_size": size})
+        assert response.status_code == 200
+        assert len(response.json()["results"]) == size
+        counts.append(len(queries))
+    logger.info("queries /subscriptions/: page_size 10 → %d, page_size 100 → %d", *counts)
+    assert counts[0] == counts[1]

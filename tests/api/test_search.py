@@ -24,8 +24,9 @@ def test_it_parses_web_search_syntax_for_the_fallback():
     ]
 
 
-def test_non_refoulement_finds_the_2013_refugee_recommendations(postgres, reference_data, api):
-    found = {row["paragraph"] for row in search(api, '"non-refoulement"', state_under_review="CHN")}
+@pytest.mark.parametrize("q", ["non-refoulement", '"non-refoulement"'])
+def test_non_refoulement_finds_the_2013_refugee_recommendations(postgres, reference_data, api, q):
+    found = {row["paragraph"] for row in search(api, q, state_under_review="CHN")}
 
     assert {"186.241", "186.243"} <= found
     assert "186.242" not in found  # UNHCR and asylum legislation, no non-refoulement in its words
