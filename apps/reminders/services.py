@@ -292,17 +292,12 @@ def reminder_batch_send(
         .order_by("id")
     )
     ics_cache: dict[tuple[int, dt.datetime], bytes] = {}
-    # The "sent" mark of the previous e-mail, committed together with the next claim: one commit
-    # (one fsync) per reminder instead of two. A crash in between leaves that one delivery in
-    # "sending", the message in flight, exactly as a crash just after the send would.
+    # The "sent" mark of the previous e-mail, written by the same statement as the next claim.
     unmarked: list[tuple[int, dt.datetime, dt.datetime]] = []
 
     def mark_sent() -> None:
-        for pk, claimed_at, sent_at in unmarked:
-            report.sent += ReminderDelivery.objects.filter(
-                pk=pk, status=ReminderDelivery.Status.SENDING, claimed_at=claimed_at
-            ).update(status=ReminderDelivery.Status.SENT, sent_at=sent_at, last_error="", updated_at=sent_at)
-        unmarked.clear()
+        if unmarked:
+            report.sent += _mark_sent_and_claim(sent=unmarked.pop(), claim_id=None, now=now_fn())[0]
 
     relaxed = not settings.REMINDER_SYNCHRONOUS_COMMIT and db_connection.vendor == "postgresql"
     if relaxed:
@@ -326,16 +321,11 @@ def reminder_batch_send(
             except (OSError, smtplib.SMTPException) as exc:
                 _retry_later(report, [d.pk for d in deliveries[index:]], exc, now)
                 break
-            with transaction.atomic():
-                mark_sent()
-                claimed = ReminderDelivery.objects.filter(pk=delivery.pk, status=pending).update(
-                    status=ReminderDelivery.Status.SENDING,
-                    claimed_at=now,
-                    attempts=F("attempts") + 1,
-                    next_attempt_at=None,
-                    updated_at=now,
-                )
-            if claimed != 1:
+            marked, claimed = _mark_sent_and_claim(
+                sent=unmarked.pop() if unmarked else None, claim_id=delivery.pk, now=now
+            )
+            report.sent += marked
+            if not claimed:
                 continue  # sent, skipped or claimed by another worker meanwhile
             mine = ReminderDelivery.objects.filter(
                 pk=delivery.pk, status=ReminderDelivery.Status.SENDING, claimed_at=now
@@ -366,6 +356,44 @@ def reminder_batch_send(
             with db_connection.cursor() as cursor:
                 cursor.execute("RESET synchronous_commit")
     return report
+
+
+def _mark_sent_and_claim(
+    *, sent: tuple[int, dt.datetime, dt.datetime] | None, claim_id: int | None, now: dt.datetime
+) -> tuple[int, int]:
+    """Mark the previous e-mail sent and claim the next delivery (pending → sending), in one statement.
+
+    One statement in autocommit is one round trip and one commit per reminder, where an UPDATE for
+    each in a transaction costs four round trips; on a busy database server that is most of the
+    sending time. The guarantee is unchanged: a crash before this statement leaves the previous
+    delivery in "sending" (the message in flight), and the next one is not claimed until it runs.
+    Each part is conditional: the mark only while the claim is still ours (same claimed_at), the
+    claim only while pending. Returns (marked, claimed), each 0 or 1.
+    """
+    ops = db_connection.ops
+    sent_id, sent_claimed_at, sent_at = sent if sent else (-1, now, now)
+    claim = -1 if claim_id is None else claim_id
+    table = ReminderDelivery._meta.db_table
+    S = ReminderDelivery.Status
+    sql = f"""
+        UPDATE {table} SET
+          status = CASE WHEN id = %s THEN '{S.SENDING}' ELSE '{S.SENT}' END,
+          attempts = CASE WHEN id = %s THEN attempts + 1 ELSE attempts END,
+          claimed_at = CASE WHEN id = %s THEN %s ELSE claimed_at END,
+          next_attempt_at = CASE WHEN id = %s THEN NULL ELSE next_attempt_at END,
+          sent_at = CASE WHEN id = %s THEN sent_at ELSE %s END,
+          last_error = CASE WHEN id = %s THEN last_error ELSE '' END,
+          updated_at = %s
+        WHERE (id = %s AND status = '{S.PENDING}')
+           OR (id = %s AND status = '{S.SENDING}' AND claimed_at = %s)
+        RETURNING id"""  # the table name and statuses are ours; every value is a parameter
+    dt_ = ops.adapt_datetimefield_value
+    params = [claim, claim, claim, dt_(now), claim, claim, dt_(sent_at), claim, dt_(now)]
+    params += [claim, sent_id, dt_(sent_claimed_at)]
+    with db_connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = {row[0] for row in cursor.fetchall()}
+    return int(sent_id in ids), int(claim in ids)
 
 
 def _retry_later(
