@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from tests.api.conftest import error_of
@@ -113,3 +114,21 @@ def test_signed_in_users_have_their_own_higher_limit(reference_data, api, advoca
     statuses = [client.get("/cycles/").status_code for _ in range(6)]
 
     assert statuses == [200] * 5 + [429]
+
+
+def test_a_session_write_without_the_csrf_token_is_refused(reference_data, editor):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    response = client.post(
+        "/api/v1/themes/", '{"scheme": "project", "code": "x", "name": "X"}', content_type="application/json"
+    )
+
+    assert response.status_code == 403
+    assert "CSRF" in error_of(response)["message"]
+
+
+def test_a_format_the_api_does_not_serve_is_a_406(reference_data, client):
+    response = client.get("/api/v1/themes/", HTTP_ACCEPT="application/xml")
+
+    assert response.status_code == 406
+    assert error_of(response)["code"] == "not_acceptable"
