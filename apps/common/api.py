@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import EmptyPage, InvalidPage, Page, Paginator
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
@@ -39,8 +39,30 @@ class PayloadTooLarge(exceptions.APIException):
 
 
 # -- pagination -------------------------------------------------------------------------------------
+class CappedPage(Page):
+    """A page that knows whether another follows even where the count stopped at the cap."""
+
+    def __init__(self, object_list: Any, number: int, paginator: Any, more: bool | None = None) -> None:
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return super().has_next() if self.more is None else self.more
+
+    def next_page_number(self) -> int:
+        return super().next_page_number() if self.more is None else self.number + 1
+
+    def previous_page_number(self) -> int:
+        return super().previous_page_number() if self.more is None else self.number - 1
+
+
 class CappedPaginator(Paginator):
-    """A Paginator whose count stops at COUNT_CAP (SELECT COUNT(*) FROM (... LIMIT cap + 1))."""
+    """A Paginator whose count stops at COUNT_CAP (SELECT COUNT(*) FROM (... LIMIT cap + 1)).
+
+    Past the cap the pages go on: each fetches one row more than it shows, to know whether another follows.
+    """
+
+    count_is_exact = True
 
     @cached_property
     def count(self) -> int:
@@ -51,6 +73,21 @@ class CappedPaginator(Paginator):
             counted = len(self.object_list)
         self.count_is_exact = counted <= COUNT_CAP
         return min(counted, COUNT_CAP)
+
+    def page(self, number: Any) -> CappedPage:
+        count = self.count
+        if self.count_is_exact:
+            number = self.validate_number(number)
+            bottom = (number - 1) * self.per_page
+            return CappedPage(self.object_list[bottom : min(bottom + self.per_page, count)], number, self)
+        number = int(number)
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results")
+        return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
 
 
 def _positive_int_param(request: Request, name: str, default: int, maximum: int | None = None) -> int:

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.common import api as common_api
+from apps.recommendations.models import Recommendation
 from apps.recommendations.services import recommendation_search_refresh
 from apps.reviews.models import Review
 from apps.reviews.services import statement_search_refresh
@@ -101,6 +102,22 @@ def test_the_count_is_capped_and_says_so(reference_data, api, monkeypatch):
 
     assert (body["count"], body["count_is_exact"]) == (100, False)
     assert api().get("/recommendations/", {"session": 4}).json()["count_is_exact"] is True
+
+
+def test_pages_go_on_past_the_capped_count(reference_data, api, monkeypatch):
+    monkeypatch.setattr(common_api, "COUNT_CAP", 100)
+    client = api()
+    total = Recommendation.objects.count()  # 602 in the fixtures
+
+    seen: list[int] = []
+    url = "/api/v1/recommendations/?page_size=200&ordering=id"
+    while url:
+        body = client.client.get(url, HTTP_ACCEPT="application/json").json()
+        seen += [row["id"] for row in body["results"]]
+        url = body["next"]
+    assert seen == sorted(Recommendation.objects.values_list("id", flat=True))
+    assert len(seen) == total
+    assert client.get("/recommendations/", {"page_size": 200, "page": 5}).status_code == 404
 
 
 # -- query counts -----------------------------------------------------------------------------------
