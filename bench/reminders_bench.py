@@ -6,9 +6,10 @@
 
 It seeds N advocates subscribed to one review whose deadline is 6 hours away (so each has its 1-day
 reminder due), starts an SMTP sink (aiosmtpd, in a process of its own on a free loopback port), runs
-the same code as `manage.py send_due_reminders` (one sweep, batches sent in this process over one
-SMTP connection each), counts the SQL queries, checks the sink received each reminder once, and
-deletes what it seeded. The Celery path runs the same batch function, one task per batch.
+the periodic task's sweep (`reminder_sweep`, its batches handed to this script instead of Celery),
+sends the batches with `reminder_batch_send` (the body of the Celery task) in `--processes` forked
+processes, as a worker with `--concurrency` would, counts the SQL queries of all of them, checks the
+sink received each reminder once, and deletes what it seeded.
 """
 
 import argparse
