@@ -42,13 +42,18 @@ def _moment(when: dt.datetime, tz: str, *, with_time: bool) -> str:
 
 
 def reminder_message_build(
-    *, delivery: ReminderDelivery, now: dt.datetime, ics_cache: dict[tuple[int, dt.datetime], bytes] | None = None
+    *,
+    delivery: ReminderDelivery,
+    now: dt.datetime,
+    ics_cache: dict[tuple[int, dt.datetime], bytes] | None = None,
+    moved_from: dt.datetime | None = None,
 ) -> EmailMultiAlternatives:
     """The e-mail of one delivery, rendered from the deadline as it stands now.
 
     Needs delivery.subscription.user and delivery.deadline.review (state, session) loaded. A batch
     passes `ics_cache`: the attachment is the same for every subscriber of a deadline, and building
-    it (time zone definitions included) costs more than the rest of the message.
+    it (time zone definitions included) costs more than the rest of the message. `moved_from` is
+    the date an earlier reminder of this deadline announced, when the deadline has moved since.
     """
     deadline = delivery.deadline
     subscription = delivery.subscription
@@ -69,6 +74,7 @@ def reminder_message_build(
         "review_url": review_url(review.pk),
         "unsubscribe_url": unsubscribe,
         "subscriptions_url": settings.SITE_URL + _subscriptions_path(),
+        "moved_from": _moment(moved_from, settings.GENEVA_TZ, with_time=with_time) if moved_from else "",
     }
     subject = " ".join(render_to_string("emails/reminder-subject.txt", context).split())
     message = EmailMultiAlternatives(

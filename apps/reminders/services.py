@@ -291,6 +291,7 @@ def reminder_batch_send(
         .select_related("subscription__user", "deadline__review__state_under_review", "deadline__review__session")
         .order_by("id")
     )
+    moved_from = _announced_dates(deliveries)
     ics_cache: dict[tuple[int, dt.datetime], bytes] = {}
     # The "sent" mark of the previous e-mail, written by the same statement as the next claim.
     unmarked: list[tuple[int, dt.datetime, dt.datetime]] = []
@@ -313,7 +314,12 @@ def reminder_batch_send(
                     status=ReminderDelivery.Status.SKIPPED, last_error=reason, updated_at=now
                 )
                 continue
-            message = reminder_message_build(delivery=delivery, now=now, ics_cache=ics_cache)
+            message = reminder_message_build(
+                delivery=delivery,
+                now=now,
+                ics_cache=ics_cache,
+                moved_from=moved_from.get((delivery.subscription_id, delivery.deadline_id)),
+            )
             try:
                 # Opened (once, or again after a lost connection) before the claim: when the server
                 # is down, nothing is left in "sending".
@@ -356,6 +362,23 @@ def reminder_batch_send(
             with db_connection.cursor() as cursor:
                 cursor.execute("RESET synchronous_commit")
     return report
+
+
+def _announced_dates(deliveries: Sequence[ReminderDelivery]) -> dict[tuple[int, int], dt.datetime]:
+    """(subscription, deadline) → the latest other date a sent reminder announced: the deadline moved."""
+    if not deliveries:
+        return {}
+    earlier = (
+        ReminderDelivery.objects.filter(
+            subscription_id__in={d.subscription_id for d in deliveries},
+            deadline_id__in={d.deadline_id for d in deliveries},
+            status=ReminderDelivery.Status.SENT,
+        )
+        .exclude(deadline_due_at=F("deadline__due_at"))
+        .order_by("sent_at")
+        .values_list("subscription_id", "deadline_id", "deadline_due_at")
+    )
+    return {(sub, deadline): due_at for sub, deadline, due_at in earlier}
 
 
 def _mark_sent_and_claim(

@@ -69,6 +69,8 @@ def test_a_moved_deadline_gets_reminders_for_its_new_date(subscription, deadline
     sweep_at(NOW + dt.timedelta(hours=1), django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 2, "the new date's nearest lead (30 days: 20 days left) goes out at once"
     assert "in 19 days 23 hours" in mail.outbox[1].subject
+    assert mail.outbox[1].subject.startswith("[moved]")
+    assert "an earlier reminder gave Wednesday 2 December 2026, 12:00 (CET)" in mail.outbox[1].body
     sweep_at(NOW + dt.timedelta(days=10), django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 2
     sweep_at(NOW + dt.timedelta(days=13), django_capture_on_commit_callbacks)
