@@ -132,3 +132,10 @@ def test_a_format_the_api_does_not_serve_is_a_406(reference_data, client):
 
     assert response.status_code == 406
     assert error_of(response)["code"] == "not_acceptable"
+
+
+def test_nul_bytes_are_refused_on_the_pages_too(reference_data, client):
+    response = client.get("/recommendations/", {"q": "refugee\x00"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")

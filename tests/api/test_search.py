@@ -5,6 +5,7 @@ from django.db import connection
 
 from apps.common.search import websearch_terms
 from apps.recommendations.models import Recommendation
+from apps.recommendations.services import recommendation_search_refresh
 from apps.reviews.services import statement_search_refresh
 from tests.factories import ReviewFactory, StatementFactory
 
@@ -111,3 +112,19 @@ def test_the_search_columns_are_gin_indexed(postgres):
 
 def test_loading_the_reference_data_fills_every_vector(postgres, reference_data):
     assert not Recommendation.objects.filter(search_vector__isnull=True).exists()
+
+
+def test_a_refresh_touches_only_the_rows_it_is_given(postgres, reference_data):
+    one = Recommendation.objects.filter(review__session__number=17, paragraph="186.241")
+    Recommendation.objects.update(search_vector=None)
+
+    assert recommendation_search_refresh(recommendations=one) == 1
+    assert list(Recommendation.objects.filter(search_vector__isnull=False)) == list(one)
+    assert recommendation_search_refresh() == Recommendation.objects.count()
+
+
+def test_the_refresh_is_a_no_op_off_postgresql(reference_data):
+    if connection.vendor == "postgresql":
+        pytest.skip("the SQLite path; the PostgreSQL one is tested above")
+    assert recommendation_search_refresh() == 0
+    assert statement_search_refresh() == 0
