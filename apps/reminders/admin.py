@@ -28,7 +28,8 @@ class ReminderDeliveryAdmin(admin.ModelAdmin):
     ]
     search_fields = ["subscription__user__email", "message_id", "last_error"]
     raw_id_fields = ["subscription", "deadline"]
-    readonly_fields = [
+    # A delivery's record is written by the sender; staff read it (and may resend a failed one).
+    delivery_record = [
         "subscription",
         "deadline",
         "lead_days",
@@ -43,8 +44,8 @@ class ReminderDeliveryAdmin(admin.ModelAdmin):
     ]
     actions = ["send_again"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # deliveries are created by the sweep only
+    def get_readonly_fields(self, request: HttpRequest, obj: ReminderDelivery | None = None) -> list[str]:
+        return self.delivery_record if obj is not None else []
 
     @admin.action(description="Send the selected failed deliveries again")
     def send_again(self, request: HttpRequest, queryset: QuerySet[ReminderDelivery]) -> None:
