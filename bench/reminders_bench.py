@@ -124,10 +124,10 @@ def main() -> None:
     user_model = get_user_model()
     seed_start = time.perf_counter()
     # A state, session and review of the benchmark's own (ISO 3166 user-assigned code), deleted after.
-    state, _ = MemberState.objects.get_or_create(
+    state, state_created = MemberState.objects.get_or_create(
         iso3="XZB", defaults={"name": "Benchland", "regional_group": MemberState.RegionalGroup.WESTERN_EUROPEAN_OTHERS}
     )
-    cycle, _ = Cycle.objects.get_or_create(number=99, defaults={"start_year": 2090})
+    cycle, cycle_created = Cycle.objects.get_or_create(number=99, defaults={"start_year": 2090})
     session = Session.objects.create(number=9000 + os.getpid() % 1000, cycle=cycle)
     review = Review.objects.create(state_under_review=state, session=session)
 
@@ -182,6 +182,10 @@ def main() -> None:
         user_model.objects.filter(username__startswith=prefix).delete()
         review.delete()
         session.delete()
+        if state_created:
+            state.delete()
+        if cycle_created:
+            cycle.delete()
 
     print(f"database          {connection.vendor} ({settings.DATABASES['default']['NAME']})")  # noqa: T201
     print(f"reminders due     {args.count} (seeded in {seeded:.1f} s)")  # noqa: T201
