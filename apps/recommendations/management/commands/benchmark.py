@@ -1,4 +1,4 @@
-"""python manage.py benchmark [--size 250000] [--requests 200] [--subscriptions 100000] [--json FILE]
+"""python manage.py benchmark [--size 250000] [--requests 200] [--subscriptions 100000] [--json FILE] [--only-api]
 
 Seeds the database (PostgreSQL: use a database of its own) and prints the scale benchmark's table;
 see bench/scale.py for what each figure measures.
@@ -38,6 +38,11 @@ class Command(BaseCommand):
         parser.add_argument("--json", type=Path, default=Path("var/benchmark.json"), help="where to write the results")
         parser.add_argument("--data-dir", type=Path, default=settings.SHARED_DATA_DIR)
         parser.add_argument("--skip-export", action="store_true")
+        parser.add_argument(
+            "--only-api",
+            action="store_true",
+            help="time the API cases only, on the database as it is (no reference data, import, seeding, export, sweep)",
+        )
         parser.add_argument("--allow-sqlite", action="store_true", help="run on SQLite anyway (figures not comparable)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -52,17 +57,10 @@ class Command(BaseCommand):
             requests_per_case=options["requests"],
             started_at=timezone.now().isoformat(),
         )
-        out("Reference data …")
-        call_command("load_reference_data", verbosity=0)
-        if not Theme.objects.filter(scheme=Theme.Scheme.UPR_INFO).exists():
-            out("Importing the five UPR Info files (timed) …")
-            result.import_upr_info = scale.import_upr_info(options["data_dir"])
+        if options["only_api"]:
+            options["skip_export"], options["subscriptions"] = True, 0
         else:
-            out("UPR Info rows already present: timing a re-import (every row unchanged) …")
-            result.import_upr_info = {"reimport": True, **scale.import_upr_info(options["data_dir"])}
-        out(f"  {result.import_upr_info}")
-        out(f"Seeding to {options['size']:,} recommendations …")
-        result.seed = scale.seed_synthetic(options["size"], log=out)
+            self.seed(result, options)
         result.recommendations = Recommendation.objects.count()
         out(f"API cases, {options['requests']} requests each …")
         result.cases = scale.api_cases(options["requests"], random.Random(7))
@@ -76,6 +74,20 @@ class Command(BaseCommand):
         options["json"].parent.mkdir(parents=True, exist_ok=True)
         options["json"].write_text(json.dumps(scale.as_json(result), indent=1) + "\n")
         out(f"Results written to {options['json']}")
+
+    def seed(self, result: scale.BenchResult, options: dict[str, Any]) -> None:
+        out = self.stdout.write
+        out("Reference data …")
+        call_command("load_reference_data", verbosity=0)
+        if not Theme.objects.filter(scheme=Theme.Scheme.UPR_INFO).exists():
+            out("Importing the five UPR Info files (timed) …")
+            result.import_upr_info = scale.import_upr_info(options["data_dir"])
+        else:
+            out("UPR Info rows already present: timing a re-import (every row unchanged) …")
+            result.import_upr_info = {"reimport": True, **scale.import_upr_info(options["data_dir"])}
+        out(f"  {result.import_upr_info}")
+        out(f"Seeding to {options['size']:,} recommendations …")
+        result.seed = scale.seed_synthetic(options["size"], log=out)
 
     def print_table(self, result: scale.BenchResult) -> None:
         out = self.stdout.write
