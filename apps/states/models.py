@@ -45,8 +45,17 @@ class MemberState(TimeStampedModel):
         return self.name
 
 
+class StateAliasManager(models.Manager["StateAlias"]):
+    def get_by_natural_key(self, normalized: str) -> "StateAlias":
+        return self.get(normalized=normalized)
+
+
 class StateAlias(models.Model):
-    """Another spelling of a state's name, used to match imports ("Iran", "Czech Republic", "South Korea")."""
+    """Another spelling of a state's name, used to match imports ("Iran", "Czech Republic", "South Korea").
+
+    Fixtures name aliases by their normalized spelling (natural key), not by id, so that adding a
+    spelling to the reference data and loading it again updates a database in place.
+    """
 
     state = models.ForeignKey(MemberState, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
@@ -54,9 +63,14 @@ class StateAlias(models.Model):
         max_length=200, unique=True, editable=False, help_text="Case-folded key; one state per spelling."
     )
 
+    objects = StateAliasManager()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "state aliases"
 
     def __str__(self) -> str:
         return f"{self.name} → {self.state.iso3}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.normalized,)

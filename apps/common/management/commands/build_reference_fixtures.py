@@ -327,13 +327,14 @@ class Command(BaseCommand):
             for name in names:
                 original.setdefault(normalize_state_name(name), name)
         self.spellings = spellings
+        # No pk: aliases load by natural key (the normalized spelling), so a new spelling added here
+        # shifts no other alias and a database loaded from an older fixture is updated in place.
         aliases = [
             {
                 "model": "states.statealias",
-                "pk": pk,
                 "fields": {"state": self.state_pk[iso3], "name": original[key], "normalized": key},
             }
-            for pk, (key, iso3) in enumerate(sorted(spellings.items()), start=1)
+            for key, iso3 in sorted(spellings.items())
         ]
         return states, aliases
 
