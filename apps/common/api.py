@@ -56,6 +56,20 @@ class CappedPage(Page):
         return super().previous_page_number() if self.more is None else self.number - 1
 
 
+def page_rows(object_list: Any, bottom: int, top: int) -> list[Any]:
+    """Rows bottom..top of a list; for a QuerySet, the page's ids are chosen by a narrow subquery first.
+
+    Sorting whole rows (texts, joined names) makes PostgreSQL sort wide tuples, on disk past work_mem: page 50
+    of the recommendations sorted ~2,500 rows of 700 bytes in ~19 ms. `WHERE id IN (SELECT id … ORDER BY …
+    LIMIT … OFFSET …) ORDER BY …` sorts ids with their sort keys, then fetches and re-sorts the page's rows
+    only (annotations such as a search snippet are computed for those rows only). Same rows, same order,
+    same number of queries.
+    """
+    if not isinstance(object_list, models.QuerySet) or object_list.query.distinct or object_list.query.combinator:
+        return list(object_list[bottom:top])
+    return list(object_list.filter(pk__in=object_list.values("pk")[bottom:top]))
+
+
 class CappedPaginator(Paginator):
     """A Paginator whose count stops at COUNT_CAP (SELECT COUNT(*) FROM (... LIMIT cap + 1)).
 
@@ -79,12 +93,12 @@ class CappedPaginator(Paginator):
         if self.count_is_exact:
             number = self.validate_number(number)
             bottom = (number - 1) * self.per_page
-            return CappedPage(self.object_list[bottom : min(bottom + self.per_page, count)], number, self)
+            return CappedPage(page_rows(self.object_list, bottom, min(bottom + self.per_page, count)), number, self)
         number = int(number)
         if number < 1:
             raise EmptyPage("That page number is less than 1")
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        rows = page_rows(self.object_list, bottom, bottom + self.per_page + 1)
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
         return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
