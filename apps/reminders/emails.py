@@ -15,6 +15,7 @@ from apps.reminders.timing import time_left, zone
 from apps.reminders.tokens import unsubscribe_token_make
 
 
+@functools.cache  # the sweep computes 100,000 Message-IDs in one go
 def message_domain() -> str:
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "upr-tracker.local"
 

@@ -173,6 +173,22 @@ def _deliveries_create_due(*, now: dt.datetime) -> int:
     return len(new)
 
 
+def _deliveries_take_due(*, now: dt.datetime, hold_until: dt.datetime) -> list[int]:
+    """The pending deliveries whose next attempt is due, each held until `hold_until` so the next
+    sweeps do not enqueue it again while its batch waits in the queue. One statement (select and
+    hold at once): two sweeps at the same moment take disjoint sets. Ids in ascending order."""
+    table = ReminderDelivery._meta.db_table
+    pending = ReminderDelivery.Status.PENDING
+    adapt = db_connection.ops.adapt_datetimefield_value
+    sql = f"""
+        UPDATE {table} SET next_attempt_at = %s
+        WHERE status = '{pending}' AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
+        RETURNING id"""  # the table name and status are ours; the values are parameters
+    with db_connection.cursor() as cursor:
+        cursor.execute(sql, [adapt(hold_until), adapt(now)])
+        return sorted(row[0] for row in cursor.fetchall())
+
+
 def _batches(ids: Sequence[int], size: int) -> Iterable[list[int]]:
     for start in range(0, len(ids), size):
         yield list(ids[start : start + size])
@@ -201,18 +217,8 @@ def reminder_sweep(
         report.requeued_stuck = ReminderDelivery.objects.filter(
             status=ReminderDelivery.Status.SENDING, claimed_at__lt=now - requeue_after
         ).update(status=ReminderDelivery.Status.PENDING, next_attempt_at=None)
-        due_ids = list(
-            ReminderDelivery.objects.filter(status=ReminderDelivery.Status.PENDING)
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-            .order_by("id")
-            .values_list("id", flat=True)
-        )
+        due_ids = _deliveries_take_due(now=now, hold_until=now + requeue_after)
         batches = list(_batches(due_ids, batch_size))
-        for batch in batches:
-            # Not enqueued again by the next sweeps while this batch waits in the queue.
-            ReminderDelivery.objects.filter(id__in=batch, status=ReminderDelivery.Status.PENDING).update(
-                next_attempt_at=now + requeue_after
-            )
         if not send_inline:
             if dispatch is None:
                 from apps.reminders.tasks import send_reminder_batch
