@@ -78,6 +78,10 @@ class CappedPaginator(Paginator):
 
     count_is_exact = True
 
+    def rows(self, bottom: int, top: int) -> list[Any]:
+        """The rows of a page; a view can supply its own (StandardPagination: the view's `page_rows`)."""
+        return page_rows(self.object_list, bottom, top)
+
     @cached_property
     def count(self) -> int:
         if isinstance(self.object_list, models.QuerySet):
@@ -93,12 +97,12 @@ class CappedPaginator(Paginator):
         if self.count_is_exact:
             number = self.validate_number(number)
             bottom = (number - 1) * self.per_page
-            return CappedPage(page_rows(self.object_list, bottom, min(bottom + self.per_page, count)), number, self)
+            return CappedPage(self.rows(bottom, min(bottom + self.per_page, count)), number, self)
         number = int(number)
         if number < 1:
             raise EmptyPage("That page number is less than 1")
         bottom = (number - 1) * self.per_page
-        rows = page_rows(self.object_list, bottom, bottom + self.per_page + 1)
+        rows = self.rows(bottom, bottom + self.per_page + 1)
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
         return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
@@ -134,6 +138,10 @@ class StandardPagination(PageNumberPagination):
         page_size = self.get_page_size(request)
         page_number = _positive_int_param(request, self.page_query_param, 1)
         paginator = self.django_paginator_class(queryset, page_size)
+        view_rows = getattr(view, "page_rows", None)
+        if view_rows is not None and isinstance(paginator, CappedPaginator):
+            # e.g. a very common search term ranks a bounded candidate set (RecommendationViewSet.page_rows)
+            paginator.rows = lambda bottom, top: view_rows(queryset, bottom, top, paginator.count)  # type: ignore[method-assign]
         try:
             self.page = paginator.page(page_number)
         except InvalidPage as exc:
