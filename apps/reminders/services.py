@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from apps.reminders.claims import deliveries_take_due, mark_sent_and_claim
 from apps.reminders.emails import delivery_message_id, reminder_message_build
 from apps.reminders.models import MAX_LEAD_DAYS, ReminderDelivery, Subscription
 from apps.reminders.timing import current_lead, retry_delay
@@ -173,22 +174,6 @@ def _deliveries_create_due(*, now: dt.datetime) -> int:
     return len(new)
 
 
-def _deliveries_take_due(*, now: dt.datetime, hold_until: dt.datetime) -> list[int]:
-    """The pending deliveries whose next attempt is due, each held until `hold_until` so the next
-    sweeps do not enqueue it again while its batch waits in the queue. One statement (select and
-    hold at once): two sweeps at the same moment take disjoint sets. Ids in ascending order."""
-    table = ReminderDelivery._meta.db_table
-    pending = ReminderDelivery.Status.PENDING
-    adapt = db_connection.ops.adapt_datetimefield_value
-    sql = f"""
-        UPDATE {table} SET next_attempt_at = %s
-        WHERE status = '{pending}' AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
-        RETURNING id"""  # the table name and status are ours; the values are parameters
-    with db_connection.cursor() as cursor:
-        cursor.execute(sql, [adapt(hold_until), adapt(now)])
-        return sorted(row[0] for row in cursor.fetchall())
-
-
 def _batches(ids: Sequence[int], size: int) -> Iterable[list[int]]:
     for start in range(0, len(ids), size):
         yield list(ids[start : start + size])
@@ -217,7 +202,7 @@ def reminder_sweep(
         report.requeued_stuck = ReminderDelivery.objects.filter(
             status=ReminderDelivery.Status.SENDING, claimed_at__lt=now - requeue_after
         ).update(status=ReminderDelivery.Status.PENDING, next_attempt_at=None)
-        due_ids = _deliveries_take_due(now=now, hold_until=now + requeue_after)
+        due_ids = deliveries_take_due(now=now, hold_until=now + requeue_after)
         batches = list(_batches(due_ids, batch_size))
         if not send_inline:
             if dispatch is None:
@@ -304,7 +289,7 @@ def reminder_batch_send(
 
     def mark_sent() -> None:
         if unmarked:
-            report.sent += _mark_sent_and_claim(sent=unmarked.pop(), claim_id=None, now=now_fn())[0]
+            report.sent += mark_sent_and_claim(sent=unmarked.pop(), claim_id=None, now=now_fn())[0]
 
     relaxed = not settings.REMINDER_SYNCHRONOUS_COMMIT and db_connection.vendor == "postgresql"
     if relaxed:
@@ -333,7 +318,7 @@ def reminder_batch_send(
             except (OSError, smtplib.SMTPException) as exc:
                 _retry_later(report, [d.pk for d in deliveries[index:]], exc, now)
                 break
-            marked, claimed = _mark_sent_and_claim(
+            marked, claimed = mark_sent_and_claim(
                 sent=unmarked.pop() if unmarked else None, claim_id=delivery.pk, now=now
             )
             report.sent += marked
@@ -385,44 +370,6 @@ def _announced_dates(deliveries: Sequence[ReminderDelivery]) -> dict[tuple[int, 
         .values_list("subscription_id", "deadline_id", "deadline_due_at")
     )
     return {(sub, deadline): due_at for sub, deadline, due_at in earlier}
-
-
-def _mark_sent_and_claim(
-    *, sent: tuple[int, dt.datetime, dt.datetime] | None, claim_id: int | None, now: dt.datetime
-) -> tuple[int, int]:
-    """Mark the previous e-mail sent and claim the next delivery (pending → sending), in one statement.
-
-    One statement in autocommit is one round trip and one commit per reminder, where an UPDATE for
-    each in a transaction costs four round trips; on a busy database server that is most of the
-    sending time. The guarantee is unchanged: a crash before this statement leaves the previous
-    delivery in "sending" (the message in flight), and the next one is not claimed until it runs.
-    Each part is conditional: the mark only while the claim is still ours (same claimed_at), the
-    claim only while pending. Returns (marked, claimed), each 0 or 1.
-    """
-    ops = db_connection.ops
-    sent_id, sent_claimed_at, sent_at = sent if sent else (-1, now, now)
-    claim = -1 if claim_id is None else claim_id
-    table = ReminderDelivery._meta.db_table
-    S = ReminderDelivery.Status
-    sql = f"""
-        UPDATE {table} SET
-          status = CASE WHEN id = %s THEN '{S.SENDING}' ELSE '{S.SENT}' END,
-          attempts = CASE WHEN id = %s THEN attempts + 1 ELSE attempts END,
-          claimed_at = CASE WHEN id = %s THEN %s ELSE claimed_at END,
-          next_attempt_at = CASE WHEN id = %s THEN NULL ELSE next_attempt_at END,
-          sent_at = CASE WHEN id = %s THEN sent_at ELSE %s END,
-          last_error = CASE WHEN id = %s THEN last_error ELSE '' END,
-          updated_at = %s
-        WHERE (id = %s AND status = '{S.PENDING}')
-           OR (id = %s AND status = '{S.SENDING}' AND claimed_at = %s)
-        RETURNING id"""  # the table name and statuses are ours; every value is a parameter
-    dt_ = ops.adapt_datetimefield_value
-    params = [claim, claim, claim, dt_(now), claim, claim, dt_(sent_at), claim, dt_(now)]
-    params += [claim, sent_id, dt_(sent_claimed_at)]
-    with db_connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = {row[0] for row in cursor.fetchall()}
-    return int(sent_id in ids), int(claim in ids)
 
 
 def _retry_later(
