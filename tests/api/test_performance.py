@@ -87,6 +87,13 @@ def test_the_theme_link_table_is_indexed_by_theme_then_recommendation(db):
     assert constraints["rec_theme_link_theme_rec_idx"]["columns"] == ["theme_id", "recommendation_id"]
 
 
+def test_recommendations_are_indexed_by_review_then_id_for_the_list_order(db):
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "recommendations_recommendation")
+
+    assert constraints["rec_review_id_idx"]["columns"] == ["review_id", "id"]
+
+
 def test_a_very_common_term_ranks_the_newest_matches_and_still_lists_every_match(
     postgres, reference_data, api, monkeypatch
 ):
