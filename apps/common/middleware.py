@@ -1,5 +1,6 @@
 """Request guards that answer bad input with a clear 4xx before any view runs."""
 
+import gc
 import json
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
@@ -83,3 +84,26 @@ class RequestGuardMiddleware:
             if b"\x00" in body or (b"\\u0000" in body and _json_has_nul(body)):
                 return _reject(request, 400, "nul_byte", "NUL bytes (0x00) are not accepted in the request body.")
         return None
+
+
+class GcFreezeMiddleware:
+    """After a process's first response, move every object alive then out of the garbage collector's reach.
+
+    What the first request has loaded (modules, URLconf, views, serializers, DRF's settings) lives as long as
+    the process; each full collection walked it again, ~80 ms on this 2-core machine, and about one request
+    in twenty paid it: the API's p95 was four times its p50. gc.freeze() keeps those objects out of later
+    collections (Python's documented use, also for pre-forking servers); garbage made later is still collected.
+    """
+
+    frozen = False
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not GcFreezeMiddleware.frozen:
+            GcFreezeMiddleware.frozen = True
+            gc.collect()
+            gc.freeze()
+        return response
