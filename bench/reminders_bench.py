@@ -92,7 +92,15 @@ def main() -> None:
     )
     assert sink.stdout is not None
     assert sink.stdout.readline().strip() == "ready"
+    try:
+        measure(args, port, sink)
+    finally:
+        if sink.poll() is None:  # an error before the measurement's own cleanup: stop the sink anyway
+            sink.kill()
+            sink.wait(timeout=10)
 
+
+def measure(args: argparse.Namespace, port: int, sink: subprocess.Popen[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upr_tracker.settings.local")
     os.environ.update(
         {
