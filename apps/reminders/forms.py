@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from apps.reminders.models import valid_timezone
+from apps.common.timezones import is_known_timezone
 from apps.reviews.models import Deadline, Review
 from apps.states.models import MemberState
 
@@ -49,7 +49,7 @@ class SubscriptionForm(forms.Form):
 
     def clean_timezone(self) -> str:
         name = self.cleaned_data["timezone"].strip()
-        if not valid_timezone(name):
+        if not is_known_timezone(name):
             raise forms.ValidationError(f"Unknown time zone {name!r}; use a name such as Asia/Seoul.")
         return name
 

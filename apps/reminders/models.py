@@ -1,11 +1,9 @@
-import functools
-import zoneinfo
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from apps.common.models import TimeStampedModel
+from apps.common.timezones import is_known_timezone
 from apps.reviews.models import Deadline, Review
 from apps.states.models import MemberState
 
@@ -14,16 +12,6 @@ MAX_LEAD_DAYS = 365
 
 def default_lead_days() -> list[int]:
     return [30, 7, 1]
-
-
-@functools.cache
-def _known_timezones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def valid_timezone(name: str) -> bool:
-    # Looked up in the list, not by loading: ZoneInfo("Europe") is a folder and raises IsADirectoryError.
-    return isinstance(name, str) and name in _known_timezones()
 
 
 class Subscription(TimeStampedModel):
@@ -75,7 +63,7 @@ class Subscription(TimeStampedModel):
         known = set(Deadline.Kind.values)
         if not isinstance(kinds, list) or not all(isinstance(k, str) and k in known for k in kinds):
             errors["kinds"] = "Unknown deadline kind; choose among: " + ", ".join(sorted(known)) + "."
-        if not valid_timezone(self.timezone):
+        if not is_known_timezone(self.timezone):
             errors["timezone"] = f"Unknown time zone {self.timezone!r}; use an IANA name such as Asia/Seoul."
         if errors:
             raise ValidationError(errors)

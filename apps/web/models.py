@@ -1,16 +1,8 @@
-import zoneinfo
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 
 from apps.common.models import TimeStampedModel
-
-
-def validate_timezone(value: str) -> None:
-    """An IANA time zone name that the server's tz database knows, such as Asia/Seoul."""
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"“{value}” is not a time zone name such as Europe/Zurich or Asia/Seoul.")
+from apps.common.timezones import validate_timezone  # also named by migration 0001
 
 
 class Profile(TimeStampedModel):
