@@ -78,17 +78,19 @@ class CappedPaginator(Paginator):
 
     count_is_exact = True
 
+    def counted(self) -> int:
+        """Matching rows up to COUNT_CAP + 1; a view can supply its own (StandardPagination: `count_rows`)."""
+        # values("pk") drops the select list's annotations (a ts_headline per row would be costly).
+        queryset: Any = self.object_list
+        return int(queryset.order_by().values("pk")[: COUNT_CAP + 1].count())
+
     def rows(self, bottom: int, top: int) -> list[Any]:
         """The rows of a page; a view can supply its own (StandardPagination: the view's `page_rows`)."""
         return page_rows(self.object_list, bottom, top)
 
     @cached_property
     def count(self) -> int:
-        if isinstance(self.object_list, models.QuerySet):
-            # values("pk") drops the select list's annotations (a ts_headline per row would be costly).
-            counted = self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
-        else:
-            counted = len(self.object_list)
+        counted = self.counted() if isinstance(self.object_list, models.QuerySet) else len(self.object_list)
         self.count_is_exact = counted <= COUNT_CAP
         return min(counted, COUNT_CAP)
 
@@ -142,6 +144,16 @@ class StandardPagination(PageNumberPagination):
         if view_rows is not None and isinstance(paginator, CappedPaginator):
             # e.g. a very common search term ranks a bounded candidate set (RecommendationViewSet.page_rows)
             paginator.rows = lambda bottom, top: view_rows(queryset, bottom, top, paginator.count)  # type: ignore[method-assign]
+        view_count = getattr(view, "count_rows", None)
+        if view_count is not None and isinstance(paginator, CappedPaginator):
+            # e.g. a list filtered by theme alone counts the link table (RecommendationViewSet.count_rows)
+            default_count = paginator.counted
+
+            def counted() -> int:
+                own = view_count(queryset, COUNT_CAP + 1)
+                return default_count() if own is None else own
+
+            paginator.counted = counted  # type: ignore[method-assign]
         try:
             self.page = paginator.page(page_number)
         except InvalidPage as exc:

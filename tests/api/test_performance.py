@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from rest_framework import serializers
@@ -14,7 +15,7 @@ from apps.common.api import page_rows
 from apps.common.middleware import GcFreezeMiddleware
 from apps.recommendations.api import views as recommendation_views
 from apps.recommendations.api.serializers import RecommendationSerializer
-from apps.recommendations.models import Recommendation
+from apps.recommendations.models import Recommendation, Theme
 from apps.recommendations.selectors import recommendation_base_list, recommendation_list
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +134,19 @@ def test_the_first_response_freezes_what_the_process_keeps_out_of_the_gc(referen
     assert response.status_code == 200
     assert GcFreezeMiddleware.frozen
     assert gc.get_freeze_count() > 10_000  # modules, views, serializers: no longer walked by each collection
+
+
+def test_a_list_filtered_by_themes_alone_counts_each_recommendation_once(reference_data, api):
+    themes = list(Theme.objects.annotate(n=Count("recommendations")).filter(n__gt=0).order_by("-n")[:2])
+    assert len(themes) == 2
+    both = Recommendation.objects.filter(themes__in=themes).distinct()
+
+    response = api().get("/recommendations/", {"theme": [theme.code for theme in themes], "page_size": 1})
+    narrowed = api().get("/recommendations/", {"theme": themes[0].code, "cycle": 2, "page_size": 1})
+
+    assert response.json()["count"] == both.count()
+    assert response.json()["count_is_exact"] is True
+    assert (
+        narrowed.json()["count"]
+        == Recommendation.objects.filter(themes=themes[0], review__session__cycle__number=2).count()
+    )

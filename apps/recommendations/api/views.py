@@ -68,6 +68,30 @@ class RecommendationViewSet(ExportMixin, viewsets.ModelViewSet):
             return [by_pk[pk] for pk in ids if pk in by_pk]
         return page_rows(queryset, bottom, top)
 
+    def count_rows(self, queryset: QuerySet[Recommendation], limit: int) -> int | None:
+        """Up to `limit` rows of a list filtered by theme alone, counted on the link table; else None.
+
+        Counting recommendations `IN` the theme's links joins the whole table (~8 ms for a theme of 45,000 at
+        250,000 recommendations); the links' own (theme_id, recommendation_id) index answers alone (~3 ms).
+        """
+        filterset = getattr(self, "applied_filterset", None)
+        if filterset is None:
+            return None
+        given = {
+            name
+            for name, value in filterset.form.cleaned_data.items()
+            if name != "ordering"
+            and value is not None
+            and value != ""
+            and not (hasattr(value, "__len__") and not len(value))
+        }
+        if given != {"theme"}:
+            return None
+        links = Recommendation.themes.through.objects.filter(
+            theme__in=[theme.pk for theme in filterset.form.cleaned_data["theme"]]
+        )
+        return int(links.values("recommendation_id").distinct()[:limit].count())
+
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
         if getattr(self, "approximate_ranking", False):
