@@ -92,7 +92,7 @@ def snippet_html(snippet: str | None) -> SafeString | None:
 
 # A search matching more rows than this ranks only its newest RANK_CANDIDATES matches (PostgreSQL): ts_rank
 # reads every matching row's vector, ~150 ms for a word such as "women" (31,000 of 250,000 recommendations).
-RANK_CANDIDATES = 2000
+RANK_CANDIDATES = 1000
 
 
 def ranked_page_ids(matches: QuerySet[Any], bottom: int, top: int, *, candidates: int = RANK_CANDIDATES) -> list[Any]:

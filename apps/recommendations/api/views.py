@@ -34,7 +34,7 @@ class RecommendationViewSet(ExportMixin, viewsets.ModelViewSet):
     `?format=csv`, `?format=xlsx` or `?format=json` streams the whole filtered list (not one page).
 
     Filters combine with AND; a repeatable parameter matches any of its values. With `q`, results are
-    ordered by relevance unless `ordering` is given; when more than 2,000 rows match, only the newest 2,000
+    ordered by relevance unless `ordering` is given; when more than 1,000 rows match, only the newest 1,000
     are ranked and the others follow newest first (the `X-Search-Ranking` header then says so).
     """
 
