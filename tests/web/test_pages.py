@@ -92,7 +92,7 @@ def test_dashboard_lists_only_the_readers_own_subscriptions(client_for, advocate
 def test_dashboard_shows_the_latest_statements(client, reference_data):
     StatementFactory(review_id=REVIEW_2013, speaker_state=korea(), speaking_order=7)
     html = client.get("/").content.decode()
-    assert "Republic of Korea (the)</a>" in html and "session 17" in html
+    assert "Republic of Korea</a>" in html and "session 17" in html
 
 
 # -- review page -----------------------------------------------------------------------------------

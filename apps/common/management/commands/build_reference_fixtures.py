@@ -89,7 +89,7 @@ class Command(BaseCommand):
                             "iso3": row["iso3"],
                             "iso2": row["iso2"],
                             "m49": int(row["m49"]),
-                            "name": row["name_unterm_short"],
+                            "name": row["name"],
                             "formal_name": formal,
                             "common_name": row["cldr_name"],
                             "regional_group": row["un_regional_group_code"],
