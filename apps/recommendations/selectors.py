@@ -21,6 +21,37 @@ def recommendation_base_list() -> QuerySet[Recommendation]:
     )
 
 
+def recommendation_refs_attach(recommendations: list[Recommendation]) -> list[Recommendation]:
+    """Set `state_refs` and `theme_refs` on each recommendation: plain dicts, in the prefetches' order.
+
+    For a list page fetched without recommendation_base_list()'s prefetches: two queries as those make, but
+    no model instances and none of the reference cycles a prefetch leaves on each row, which only a full
+    garbage collection frees (~45 ms each, in the API's p95).
+    """
+    ids = [rec.pk for rec in recommendations]
+    states: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    themes: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    if ids:
+        state_links = (
+            Recommendation.recommending_states.through.objects.filter(recommendation_id__in=ids)
+            .order_by("memberstate__name", "memberstate_id")  # MemberState.Meta.ordering, as the prefetch
+            .values_list("recommendation_id", "memberstate__iso3", "memberstate__name")
+        )
+        for rec_id, iso3, name in state_links:
+            states[rec_id].append({"iso3": iso3, "name": name})
+        theme_links = (
+            Recommendation.themes.through.objects.filter(recommendation_id__in=ids)
+            .order_by("theme__scheme", "theme__code", "theme_id")  # Theme.Meta.ordering, as the prefetch
+            .values_list("recommendation_id", "theme_id", "theme__scheme", "theme__code", "theme__name")
+        )
+        for rec_id, theme_id, scheme, code, name in theme_links:
+            themes[rec_id].append({"id": theme_id, "scheme": scheme, "code": code, "name": name})
+    for rec in recommendations:
+        rec.state_refs = states[rec.pk]  # type: ignore[attr-defined]
+        rec.theme_refs = themes[rec.pk]  # type: ignore[attr-defined]
+    return recommendations
+
+
 def recommendation_search(queryset: QuerySet[Recommendation], q: str) -> QuerySet[Recommendation]:
     """Full-text search (web-search syntax), best match first, with a `snippet` of the text."""
     return search_queryset(queryset, q, headline_field="text")

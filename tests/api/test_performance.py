@@ -150,3 +150,16 @@ def test_a_list_filtered_by_themes_alone_counts_each_recommendation_once(referen
         narrowed.json()["count"]
         == Recommendation.objects.filter(themes=themes[0], review__session__cycle__number=2).count()
     )
+
+
+def test_a_list_page_shows_the_same_states_and_themes_as_the_detail(reference_data, api):
+    themed = Recommendation.objects.filter(themes__isnull=False, recommending_states__isnull=False).first()
+    response = api().get("/recommendations/", {"review": themed.review_id, "page_size": 200})
+    assert response.status_code == 200
+    rows = response.json()["results"]
+    mine = next(row for row in rows if row["id"] == themed.pk)
+    assert mine["themes"] and mine["recommending_states"]
+
+    for row in rows:
+        detail = api().get(f"/recommendations/{row['id']}/").json()
+        assert row == detail

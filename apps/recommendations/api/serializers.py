@@ -85,6 +85,15 @@ class RecommendationSerializer(serializers.ModelSerializer):
         session = review.session
         state = review.state_under_review
         created_at = self.fields["created_at"]
+        # A list page carries its references as plain dicts (recommendation_refs_attach); else the prefetches.
+        state_refs = getattr(instance, "state_refs", None)
+        if state_refs is None:
+            state_refs = [{"iso3": s.iso3, "name": s.name} for s in instance.recommending_states.all()]
+        theme_refs = getattr(instance, "theme_refs", None)
+        if theme_refs is None:
+            theme_refs = [
+                {"id": t.pk, "scheme": t.scheme, "code": t.code, "name": t.name} for t in instance.themes.all()
+            ]
         return {
             "id": instance.pk,
             "review": review.pk,
@@ -95,13 +104,13 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "text": instance.text,
             "text_status": str(instance.text_status),
             "text_source": instance.text_source,
-            "recommending_states": [{"iso3": s.iso3, "name": s.name} for s in instance.recommending_states.all()],
+            "recommending_states": state_refs,
             "response": str(instance.response),
             "response_name": instance.get_response_display(),
             "response_label": instance.response_label,
             "response_source": instance.response_source,
             "action_category": instance.action_category,
-            "themes": [{"id": t.pk, "scheme": t.scheme, "code": t.code, "name": t.name} for t in instance.themes.all()],
+            "themes": theme_refs,
             "affected_persons": instance.affected_persons,
             "source_document": instance.source_document,
             "note": instance.note,

@@ -20,7 +20,7 @@ from apps.recommendations.api.serializers import (
 from apps.recommendations.exports import ExportMixin
 from apps.recommendations.filters import RecommendationFilter, ThemeFilter
 from apps.recommendations.models import Recommendation, Theme
-from apps.recommendations.selectors import recommendation_base_list, theme_list
+from apps.recommendations.selectors import recommendation_base_list, recommendation_refs_attach, theme_list
 from apps.recommendations.services import recommendation_create, recommendation_delete, recommendation_update
 
 # Set on a search response whose order is approximate (a very common term: see page_rows).
@@ -64,9 +64,9 @@ class RecommendationViewSet(ExportMixin, viewsets.ModelViewSet):
         ):
             ids = ranked_page_ids(queryset, bottom, top, candidates=RANK_CANDIDATES)
             self.approximate_ranking = True
-            by_pk = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
-            return [by_pk[pk] for pk in ids if pk in by_pk]
-        return page_rows(queryset, bottom, top)
+            by_pk = {row.pk: row for row in queryset.order_by().prefetch_related(None).filter(pk__in=ids)}
+            return recommendation_refs_attach([by_pk[pk] for pk in ids if pk in by_pk])
+        return recommendation_refs_attach(page_rows(queryset.prefetch_related(None), bottom, top))
 
     def count_rows(self, queryset: QuerySet[Recommendation], limit: int) -> int | None:
         """Up to `limit` rows of a list filtered by theme alone, counted on the link table; else None.
