@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from rest_framework import serializers
 
+from apps.common import api as common_api
 from apps.common.api import page_rows
 from apps.common.middleware import GcFreezeMiddleware
 from apps.recommendations.api import views as recommendation_views
@@ -37,7 +38,11 @@ def ids_of_every_page(api, page_size: int, **params) -> tuple[list[int], list]:
 
 # Orders that are total (a tie-break on id): with ties, any order of the tied rows is as right as another.
 @pytest.mark.parametrize("params", [{}, {"ordering": "-id"}, {"state_under_review": "CHN", "ordering": "id"}])
-def test_pages_list_the_same_rows_in_the_same_order_as_the_whole_list(reference_data, api, params):
+@pytest.mark.parametrize("narrow_from", [0, 10**6], ids=["narrow subquery", "plain slice"])
+def test_pages_list_the_same_rows_in_the_same_order_as_the_whole_list(
+    reference_data, api, params, narrow_from, monkeypatch
+):
+    monkeypatch.setattr(common_api, "NARROW_PAGES_FROM", narrow_from)
     expected = list(recommendation_list(filters=QueryDict(urlencode(params))).values_list("id", flat=True))
     assert len(expected) > 60, "the reference data should span several pages"
 

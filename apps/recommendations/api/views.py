@@ -66,7 +66,7 @@ class RecommendationViewSet(ExportMixin, viewsets.ModelViewSet):
             self.approximate_ranking = True
             by_pk = {row.pk: row for row in queryset.order_by().prefetch_related(None).filter(pk__in=ids)}
             return recommendation_refs_attach([by_pk[pk] for pk in ids if pk in by_pk])
-        return recommendation_refs_attach(page_rows(queryset.prefetch_related(None), bottom, top))
+        return recommendation_refs_attach(page_rows(queryset.prefetch_related(None), bottom, top, count))
 
     def count_rows(self, queryset: QuerySet[Recommendation], limit: int) -> int | None:
         """Up to `limit` rows of a list filtered by theme alone, counted on the link table; else None.
