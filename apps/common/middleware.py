@@ -92,7 +92,7 @@ class GcFreezeMiddleware:
     What the first request has loaded (modules, URLconf, views, serializers, DRF's settings: ~110,000
     objects) lives as long as the process, yet each full collection walked it again: ~120 ms on this 2-core
     machine, the API's p99 (~140 ms against a p50 near 20 ms). Frozen (gc.freeze(), Python's documented use,
-    also for pre-forking servers), full collections walk only what requests left since: ~45 ms; p99 55–110 ms.
+    also for pre-forking servers), full collections walk only what requests left since (~20 ms).
     Garbage made after the freeze is still collected.
     """
 
