@@ -4,6 +4,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from apps.common.models import TimeStampedModel
+from apps.common.timezones import validate_timezone
 from apps.states.models import MemberState
 
 
@@ -126,7 +127,9 @@ class Deadline(TimeStampedModel):
     kind = models.CharField(max_length=32, choices=Kind.choices)
     title = models.CharField(max_length=200, blank=True, help_text="Shown instead of the kind's name if set.")
     due_at = models.DateTimeField(help_text="Stored in UTC.")
-    timezone = models.CharField(max_length=64, default="Europe/Zurich", help_text="Where the deadline is set.")
+    timezone = models.CharField(
+        max_length=64, default="Europe/Zurich", validators=[validate_timezone], help_text="Where the deadline is set."
+    )
     time_is_known = models.BooleanField(
         default=True, help_text="False when only the date is known; the time is then shown as all day."
     )

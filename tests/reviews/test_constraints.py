@@ -75,3 +75,14 @@ def test_a_paraphrase_must_say_where_it_comes_from() -> None:
         transaction.atomic(),
     ):
         RecommendationFactory(text_status="paraphrase", text_source="")
+
+
+def test_a_deadline_time_zone_must_be_a_real_zone() -> None:
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import DeadlineFactory
+
+    deadline = DeadlineFactory.build(review=ReviewFactory(), timezone="Europe")  # a folder of the tz database
+    with pytest.raises(ValidationError) as error:
+        deadline.full_clean()
+    assert "timezone" in error.value.message_dict

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from apps.common.api import CleanedModelSerializer
 from apps.common.search import snippet_html
+from apps.common.timezones import is_known_timezone, validate_timezone
 from apps.recommendations.api.serializers import ThemeRefSerializer
 from apps.recommendations.models import Recommendation, Theme
 from apps.reviews.models import Cycle, Deadline, Review, Session, Stakeholder, Statement
@@ -41,17 +42,12 @@ class StakeholderSerializer(CleanedModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-def _validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise serializers.ValidationError("Not a time zone of the IANA database, e.g. Europe/Zurich.")
-
-
 class DeadlineSerializer(CleanedModelSerializer):
     review = serializers.PrimaryKeyRelatedField(queryset=Review.objects.all())
     state_under_review = StateRefSerializer(source="review.state_under_review", read_only=True)
     session = serializers.IntegerField(source="review.session.number", read_only=True)
     kind_name = serializers.CharField(source="get_kind_display", read_only=True)
-    timezone = serializers.CharField(max_length=64, required=False, validators=[_validate_timezone])
+    timezone = serializers.CharField(max_length=64, required=False, validators=[validate_timezone])
     due_at_local = serializers.SerializerMethodField(help_text="due_at in the deadline's own time zone.")
 
     class Meta:
@@ -79,10 +75,8 @@ class DeadlineSerializer(CleanedModelSerializer):
 
     @extend_schema_field({"type": "string", "format": "date-time"})
     def get_due_at_local(self, obj: Deadline) -> str:
-        try:
-            zone = zoneinfo.ZoneInfo(obj.timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):  # a zone typed in elsewhere (admin) and since renamed
-            zone = zoneinfo.ZoneInfo("UTC")
+        # A zone stored before validation existed, or since dropped from the tz database, reads as UTC.
+        zone = zoneinfo.ZoneInfo(obj.timezone if is_known_timezone(obj.timezone) else "UTC")
         return obj.due_at.astimezone(zone).isoformat()
 
 
