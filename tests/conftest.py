@@ -117,3 +117,14 @@ def shared_data_dir() -> Iterator[Path]:
     if not (path / "un_member_states.csv").exists():
         pytest.skip(f"../shared/data is absent ({path}): the bulk UPR Info export is not shipped with the project")
     yield path
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """List what the browser and fuzz tiers left in TEST_ARTIFACTS_DIR, so CI's log points to it."""
+    folder = Path(os.environ.get("TEST_ARTIFACTS_DIR", "test-artifacts"))
+    files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+    if not files:
+        return
+    terminalreporter.section(f"test artifacts in {folder.resolve()}")
+    for path in files:
+        terminalreporter.write_line(f"{path.relative_to(folder)}  ({path.stat().st_size:,} bytes)")
