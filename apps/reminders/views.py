@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -14,6 +14,7 @@ from apps.reminders.ics import deadline_calendar
 from apps.reminders.models import Subscription
 from apps.reminders.tokens import unsubscribe_token_read
 from apps.reviews.models import Review
+from apps.states.models import MemberState
 
 
 def _reader_timezone(request: HttpRequest) -> str:
@@ -128,7 +129,12 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def calendar_feed(request: HttpRequest) -> HttpResponse:
     """Every deadline; ?state=CHN keeps one state's reviews."""
-    state = request.GET.get("state", "").strip()[:3] or None
+    state = request.GET.get("state", "").strip().upper() or None
+    if state and not MemberState.objects.filter(iso3=state).exists():
+        # A typo must not look like a state without deadlines to the calendar application.
+        return HttpResponseBadRequest(
+            f"Unknown state {state[:40]!r}: give an ISO 3166 alpha-3 code such as CHN.", content_type="text/plain"
+        )
     deadlines = selectors.deadline_calendar_list(state_iso3=state)
     name = f"UPR deadlines ({state.upper()})" if state else "UPR deadlines"
     return _ics_response(deadline_calendar(deadlines=deadlines, name=name), "upr-deadlines.ics")

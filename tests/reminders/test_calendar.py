@@ -59,6 +59,12 @@ def test_the_feed_can_be_narrowed_to_one_state(client, reference_data, review):
     assert china.events and all("China" in str(e["summary"]) for e in china.events)
 
 
+def test_an_unknown_state_answers_400_with_the_reason(client, reference_data):
+    response = client.get("/calendar.ics?state=XYZ")
+    assert response.status_code == 400
+    assert "Unknown state 'XYZ'" in response.content.decode()
+
+
 def test_an_unknown_review_answers_404(client, db):
     assert client.get("/reviews/999999/calendar.ics").status_code == 404
 
