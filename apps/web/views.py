@@ -69,6 +69,8 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
             "can_log": request.user.has_perm("reviews.add_statement"),
             "can_change": request.user.has_perm("reviews.change_statement"),
         },
+        # An unknown theme is a bad request: the page says why instead of quietly showing every theme.
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
 

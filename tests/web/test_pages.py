@@ -115,6 +115,13 @@ def test_review_page_filters_recommendations_to_the_refugee_theme(client, refere
     assert 'id="state-KOR"' in html
 
 
+def test_review_page_answers_400_to_an_unknown_theme_and_says_why(client, reference_data):
+    response = client.get(f"/reviews/{REVIEW_2013}/?theme=abc")
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert client.get(f"/reviews/{REVIEW_2013}/?theme=").status_code == 200  # "All themes"
+
+
 def test_review_page_notes_who_could_not_speak_in_2009(client, reference_data):
     html = client.get("/reviews/1/").content.decode()
     assert "55 inscribed could not speak" in html and "the Republic of Korea among them" in html
