@@ -21,7 +21,9 @@ class MemberState(TimeStampedModel):
     iso3 = models.CharField("ISO 3166 alpha-3", max_length=3, unique=True)
     iso2 = models.CharField("ISO 3166 alpha-2", max_length=2, blank=True)
     m49 = models.PositiveSmallIntegerField("UN M49 code", null=True, blank=True)
-    name = models.CharField(max_length=100, help_text="UNTERM short name without its trailing article, e.g. Republic of Korea.")
+    name = models.CharField(
+        max_length=100, help_text="UNTERM short name without its trailing article, e.g. Republic of Korea."
+    )
     formal_name = models.CharField(max_length=200, blank=True, help_text="UNTERM formal name.")
     common_name = models.CharField(max_length=100, blank=True, help_text="Everyday name (CLDR).")
     regional_group = models.CharField(
