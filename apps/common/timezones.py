@@ -3,6 +3,7 @@
 import functools
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 
@@ -14,6 +15,11 @@ def known_timezones() -> frozenset[str]:
 def is_known_timezone(name: object) -> bool:
     # Looked up in the list, not by loading: ZoneInfo("Europe") is a folder and raises IsADirectoryError.
     return isinstance(name, str) and name in known_timezones()
+
+
+def zone_or_geneva(name: str | None) -> zoneinfo.ZoneInfo:
+    """The named zone; Geneva's where the name is empty or not a zone (data typed in before validation)."""
+    return zoneinfo.ZoneInfo(name if name and is_known_timezone(name) else settings.GENEVA_TZ)
 
 
 def validate_timezone(value: str) -> None:

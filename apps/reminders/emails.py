@@ -9,9 +9,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from apps.common.timezones import zone_or_geneva
 from apps.reminders.ics import deadline_calendar, deadline_summary, review_url
 from apps.reminders.models import ReminderDelivery
-from apps.reminders.timing import time_left, zone
+from apps.reminders.timing import time_left
 from apps.reminders.tokens import unsubscribe_token_make
 
 
@@ -37,7 +38,7 @@ def _subscriptions_path() -> str:
 
 
 def _moment(when: dt.datetime, tz: str, *, with_time: bool) -> str:
-    local = when.astimezone(zone(tz))
+    local = when.astimezone(zone_or_geneva(tz))
     day = f"{local:%A} {local.day} {local:%B %Y}"
     return f"{day}, {local:%H:%M} ({local.tzname()})" if with_time else day
 

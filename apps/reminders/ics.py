@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from icalendar import Calendar, Event
 
-from apps.reminders.timing import zone
+from apps.common.timezones import zone_or_geneva
 from apps.reviews.models import Deadline
 
 
@@ -37,7 +37,7 @@ def deadline_event(deadline: Deadline) -> Event:
     event.add("uid", deadline_uid(deadline))
     event.add("dtstamp", deadline.updated_at)
     event.add("last-modified", deadline.updated_at)
-    local = deadline.due_at.astimezone(zone(deadline.timezone))
+    local = deadline.due_at.astimezone(zone_or_geneva(deadline.timezone))
     if deadline.time_is_known:
         event.add("dtstart", local)  # with TZID; the VTIMEZONE is added to the calendar
     else:

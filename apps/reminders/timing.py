@@ -7,23 +7,14 @@ daylight-saving change too, when that day is 23 or 25 hours long.
 
 import datetime as dt
 import random
-import zoneinfo
 from collections.abc import Iterable
 
-GENEVA = "Europe/Zurich"
-
-
-def zone(name: str) -> zoneinfo.ZoneInfo:
-    """The named time zone; Geneva's where the name is not a zone (a deadline typed in by hand)."""
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        return zoneinfo.ZoneInfo(GENEVA)
+from apps.common.timezones import zone_or_geneva
 
 
 def reminder_moment(*, due_at: dt.datetime, deadline_tz: str, lead_days: int) -> dt.datetime:
     """The moment (UTC) the `lead_days` reminder of a deadline becomes due."""
-    local = due_at.astimezone(zone(deadline_tz))
+    local = due_at.astimezone(zone_or_geneva(deadline_tz))
     # Arithmetic on an aware datetime keeps its wall-clock time; the UTC offset is recomputed after.
     return (local - dt.timedelta(days=lead_days)).astimezone(dt.UTC)
 

@@ -253,3 +253,13 @@ def test_the_review_page_needs_no_query_per_statement(
     with django_assert_max_num_queries(16):
         response = client.get("/reviews/3/")
     assert response.content.decode().count('class="statement"') == 30
+
+
+def test_a_deadline_stored_with_an_unknown_zone_is_shown_in_geneva_time(client, reference_data):
+    from apps.reviews.models import Deadline
+
+    # Stored before zones were validated (update() skips full_clean): the page must still render.
+    Deadline.objects.filter(review_id=REVIEW_2013).update(timezone="Europe")
+    response = client.get(f"/reviews/{REVIEW_2013}/")
+    assert response.status_code == 200
+    assert "22 October 2013" in response.content.decode()

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timeuntil
 
 from apps.common.search import snippet_html, websearch_terms
+from apps.common.timezones import zone_or_geneva
 from apps.recommendations.models import Recommendation
 
 register = template.Library()
@@ -41,7 +42,7 @@ def moment(
     """A stored UTC time shown in its zone (Geneva by default) and, if different, in the reader's zone."""
     if value is None:
         return "not set"
-    zone = zoneinfo.ZoneInfo(tz_name) if tz_name else GENEVA
+    zone = zone_or_geneva(tz_name)
     local = timezone.localtime(value, zone)
     if all_day:
         return format_html('<time datetime="{}">{}</time>', local.date().isoformat(), date_format(local, "j F Y"))
