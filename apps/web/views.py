@@ -7,13 +7,13 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.common.api import CappedPaginator
 from apps.recommendations.selectors import recommendation_list
 from apps.reminders.selectors import subscription_list_for_user
 from apps.reviews.models import Review, Statement
@@ -111,7 +111,9 @@ def recommendation_explorer(request: HttpRequest) -> HttpResponse:
             _apply_form_errors(form, error)
             status = 400
         else:
-            page = Paginator(recommendations, EXPLORER_PAGE_SIZE).get_page(request.GET.get("page"))
+            # The API's paginator: a count capped at COUNT_CAP and narrow page queries, so a broad search
+            # over a large record neither counts every match nor sorts whole rows.
+            page = CappedPaginator(recommendations, EXPLORER_PAGE_SIZE).get_page(request.GET.get("page"))
             csv_url = f"/api/v1/recommendations/?{urlencode({**query, 'format': 'csv'})}"
     else:
         status = 400
