@@ -16,7 +16,7 @@ OBSERVERS: list[dict[str, Any]] = [
         "iso2": "VA",
         "m49": 336,
         "name": "Holy See",
-        "formal_name": "the Holy See",
+        "formal_name": "Holy See",
         "common_name": "Vatican City",
         "aliases": ["Vatican"],
     },
@@ -25,11 +25,23 @@ OBSERVERS: list[dict[str, Any]] = [
         "iso2": "PS",
         "m49": 275,
         "name": "State of Palestine",
-        "formal_name": "the State of Palestine",
+        "formal_name": "State of Palestine",
         "common_name": "Palestine",
         "aliases": ["Palestine", "Palestinian Territories"],
     },
 ]
+
+# What a reader should know about a state's regional group (shared/data/README.md, un_member_states.csv).
+STATE_NOTES = {
+    "USA": (
+        "Not a member of any UN regional group; counted here in the Western European and Others Group (WEOG), "
+        "as the source data (un_member_states.csv) counts it."
+    ),
+    "TUR": (
+        "Takes part in two UN regional groups (the Asia-Pacific Group and WEOG); counted here in WEOG, "
+        "as the source data (un_member_states.csv) counts it."
+    ),
+}
 
 # Spellings met in UN documents and in the UPR Info export besides the UN and CLDR names.
 EXTRA_ALIASES = {
@@ -90,16 +102,43 @@ SESSIONS: list[dict[str, Any]] = [
     {"number": 17, "cycle": 2, "starts_on": "2013-10-21", "ends_on": "2013-11-01", "is_provisional": False},
     {"number": 31, "cycle": 3, "starts_on": "2018-11-05", "ends_on": "2018-11-16", "is_provisional": False},
     {"number": 45, "cycle": 4, "starts_on": "2024-01-22", "ends_on": "2024-02-02", "is_provisional": False},
-    {"number": 59, "cycle": 5, "starts_on": None, "ends_on": None, "is_provisional": True},
+    {
+        "number": 59,
+        "cycle": 5,
+        "starts_on": None,
+        "ends_on": None,
+        "is_provisional": True,
+        # shared/data/README.md: "China's 5th review is estimated at the 59th session, about Nov 2028 – Feb 2029".
+        "estimated_earliest": "2028-11-01",
+        "estimated_latest": "2029-02-28",
+        "estimate_rule": (
+            "shared/data/README.md: the 5th cycle's calendar is not published; China's 5th review is estimated "
+            "at the 59th session, about November 2028 – February 2029."
+        ),
+    },
 ]
 
-# Working Group session → facts of China's review in it (shared/data/README.md).
+# Sources named in the facts below.
+README = "shared/data/README.md, Facts of China's reviews"
+WG_2009 = "Working Group report on China's 1st review (shared/data/china_2009_wg_report_A-HRC-11-25.txt)"
+MATRIX_2013 = "OHCHR matrix of recommendations to China, A/HRC/25/5 (positions from A/HRC/25/5/Add.1)"
+MATRIX_2018 = "OHCHR matrix of recommendations to China, A/HRC/40/6 (positions from A/HRC/40/6/Add.1)"
+V, R, E = "verified", "reported", "estimated"
+
+
+def _facts(**facts: tuple[str, str]) -> dict[str, dict[str, str]]:
+    """facts_sources of a review: fact name → {source, verification}."""
+    return {name: {"source": source, "verification": level} for name, (source, level) in facts.items()}
+
+
+# Working Group session → facts of China's review in it, each with its source and verification level.
 CHINA_REVIEWS: dict[int, dict[str, Any]] = {
     4: {
         "status": "completed",
         "dialogue_date": "2009-02-09",
         "report_adopted_on": "2009-02-11",
         "report_symbol": "A/HRC/11/25",
+        "report_symbol_verified": False,
         "addendum_symbol": "",
         "troika": ["CAN", "IND", "NGA"],
         "speakers_count": 60,
@@ -108,10 +147,31 @@ CHINA_REVIEWS: dict[int, dict[str, Any]] = {
         "recommendations_count": None,
         "council_session": 11,
         "council_adopted_on": None,
+        "head_of_delegation": (
+            "H.E. Mr. LI Baodong, Ambassador and Permanent Representative of China to the United Nations Office "
+            "at Geneva"
+        ),
+        "recommendations_coverage": "partial",
+        "statements_coverage": "none",
+        "facts_sources": _facts(
+            report_symbol=(
+                "shared/data/README.md and the refugee CSV's wg_report column (file named by rochelleterman/uprs); "
+                "the report's text as stored does not print its own symbol",
+                R,
+            ),
+            dialogue_date=(f"{WG_2009}, para. 1", V),
+            report_adopted_on=(f"{WG_2009}, para. 1", V),
+            troika=(f"{WG_2009}, para. 2", V),
+            speakers_count=(f"{WG_2009}, para. 26", V),
+            speakers_unable_count=(f"{WG_2009}, para. 26", V),
+            head_of_delegation=(f"{WG_2009}, para. 1 and annex", V),
+            council_session=(f"{WG_2009}, para. 116", V),
+        ),
         "notes": (
-            "60 delegations spoke; 55 inscribed delegations could not for lack of time, the Republic of Korea "
-            "among them. Recommendations: 138 rows in the UPR Info database (HRIC counts 99). Outcome adopted "
-            "by the Human Rights Council at its 11th session, June 2009."
+            "60 delegations made statements; 55 delegations \u201cwere not able to make their statements\u201d "
+            "(report, para. 26), the Republic of Korea among them (shared/data/README.md). Recommendations: 138 "
+            "rows in the UPR Info database (HRIC counts 99); the record holds only the refugee recommendations. "
+            "Outcome adopted by the Human Rights Council at its 11th session, June 2009 (shared/data/README.md)."
         ),
     },
     17: {
@@ -126,7 +186,22 @@ CHINA_REVIEWS: dict[int, dict[str, Any]] = {
         "recommendations_count": 252,
         "council_session": 25,
         "council_adopted_on": "2014-03-20",
-        "notes": "252 recommendations: 204 supported, 48 noted.",
+        "head_of_delegation": "",
+        "recommendations_coverage": "complete",
+        "statements_coverage": "none",
+        "facts_sources": _facts(
+            report_symbol=(MATRIX_2013, V),
+            addendum_symbol=(MATRIX_2013, V),
+            recommendations_count=(f"{MATRIX_2013}: paragraphs 186.1–186.252", V),
+            dialogue_date=(README, R),
+            report_adopted_on=(README, R),
+            troika=(README, R),
+            speakers_count=(README, R),
+            seconds_per_speaker=(README, R),
+            council_session=(README, R),
+            council_adopted_on=(README, R),
+        ),
+        "notes": "252 recommendations: 204 supported, 48 noted (OHCHR matrix). Head of delegation: not in the record.",
     },
     31: {
         "status": "completed",
@@ -140,9 +215,22 @@ CHINA_REVIEWS: dict[int, dict[str, Any]] = {
         "recommendations_count": 346,
         "council_session": 40,
         "council_adopted_on": None,
+        "head_of_delegation": "",
+        "recommendations_coverage": "complete",
+        "statements_coverage": "none",
+        "facts_sources": _facts(
+            report_symbol=(MATRIX_2018, V),
+            addendum_symbol=(MATRIX_2018, V),
+            recommendations_count=(f"{MATRIX_2018}: paragraphs 28.1–28.346", V),
+            dialogue_date=(README, R),
+            report_adopted_on=(README, R),
+            troika=(README, R),
+            council_session=(README, R),
+        ),
         "notes": (
-            "About 150 recommending states. 346 recommendations: 284 supported, 62 noted. Outcome adopted by "
-            "the Human Rights Council at its 40th session, 14–15 March 2019."
+            "About 150 recommending states (shared/data/README.md). 346 recommendations: 284 supported, 62 noted "
+            "(OHCHR matrix). Outcome adopted by the Human Rights Council at its 40th session, 14–15 March 2019 "
+            "(shared/data/README.md). Head of delegation: not in the record."
         ),
     },
     45: {
@@ -162,27 +250,40 @@ CHINA_REVIEWS: dict[int, dict[str, Any]] = {
         "recommendations_count": 428,
         "council_session": 56,
         "council_adopted_on": "2024-07-04",
+        "head_of_delegation": "",
+        "recommendations_coverage": "partial",
+        "statements_coverage": "none",
+        "facts_sources": _facts(
+            report_symbol=(f"{README} (\u201csymbol not verified\u201d)", R),
+            dialogue_date=(README, R),
+            dialogue_starts_at=(README, R),
+            report_adopted_on=(README, R),
+            seconds_per_speaker=(README, R),
+            recommendations_count=(README, R),
+            council_session=(README, R),
+            council_adopted_on=(README, R),
+        ),
         "notes": (
-            "More than 160 delegations spoke, 45 seconds each. 428 recommendations; China's own labels: "
-            "290 accepted, 8 partially accepted, 32 noted, 98 rejected. Report symbol A/HRC/56/6 not verified; "
-            "troika not found."
+            "More than 160 delegations registered to speak, 45 seconds each (shared/data/README.md). 428 "
+            "recommendations; China's own labels: 290 accepted, 8 partially accepted, 32 noted, 98 rejected "
+            "(shared/data/README.md); the record holds only the refugee recommendations, as press paraphrases. "
+            "Report symbol A/HRC/56/6 not verified; troika not found; head of delegation not in the record."
         ),
     },
     59: {
         "status": "provisional",
-        "dialogue_date": "2029-01-23",
-        "dialogue_starts_at": (
-            dt.datetime(2029, 1, 23, 9, 0, tzinfo=GENEVA),
-            dt.datetime(2029, 1, 23, 12, 30, tzinfo=GENEVA),
-        ),
         "report_symbol": "",
         "addendum_symbol": "",
         "troika": [],
+        "head_of_delegation": "",
+        "recommendations_coverage": "none",
+        "statements_coverage": "none",
+        "facts_sources": {},
         "notes": (
             "Provisional: the 5th cycle's calendar is not published. China's 5th review is estimated at the "
-            "59th session, about November 2028 – February 2029; the dates here assume a dialogue on "
-            "23 January 2029, 09:00 Geneva (the slot of the 4th review, five years on), and every deadline is "
-            "computed from the UPR calendar rules."
+            "59th session, about November 2028 – February 2029 (shared/data/README.md). Every deadline is "
+            "computed from the UPR calendar rules counting from the earliest likely date, 1 November 2028, so "
+            "that no estimate comes after the real deadline."
         ),
     },
 }
@@ -196,3 +297,47 @@ DPRK_THEME = {
         "principle of non-refoulement."
     ),
 }
+
+# UN entities that take part in the UPR (they submit to the UN compilation and speak at the Council's
+# adoption): official names and acronyms as the entities publish them on their own sites.
+UN_STAKEHOLDERS: list[dict[str, str]] = [
+    {
+        "acronym": "UNHCR",
+        "name": "Office of the United Nations High Commissioner for Refugees",
+        "website": "https://www.unhcr.org/",
+    },
+    {
+        "acronym": "OHCHR",
+        "name": "Office of the United Nations High Commissioner for Human Rights",
+        "website": "https://www.ohchr.org/",
+    },
+    {"acronym": "UNICEF", "name": "United Nations Children's Fund", "website": "https://www.unicef.org/"},
+    {"acronym": "UNDP", "name": "United Nations Development Programme", "website": "https://www.undp.org/"},
+    {
+        "acronym": "UN Women",
+        "name": "United Nations Entity for Gender Equality and the Empowerment of Women",
+        "website": "https://www.unwomen.org/",
+    },
+    {"acronym": "ILO", "name": "International Labour Organization", "website": "https://www.ilo.org/"},
+    {"acronym": "WHO", "name": "World Health Organization", "website": "https://www.who.int/"},
+    {"acronym": "UNFPA", "name": "United Nations Population Fund", "website": "https://www.unfpa.org/"},
+    {
+        "acronym": "UNESCO",
+        "name": "United Nations Educational, Scientific and Cultural Organization",
+        "website": "https://www.unesco.org/",
+    },
+    {"acronym": "UNAIDS", "name": "Joint United Nations Programme on HIV/AIDS", "website": "https://www.unaids.org/"},
+    {"acronym": "IOM", "name": "International Organization for Migration", "website": "https://www.iom.int/"},
+    {"acronym": "UNODC", "name": "United Nations Office on Drugs and Crime", "website": "https://www.unodc.org/"},
+    {
+        "acronym": "FAO",
+        "name": "Food and Agriculture Organization of the United Nations",
+        "website": "https://www.fao.org/",
+    },
+    {"acronym": "WFP", "name": "World Food Programme", "website": "https://www.wfp.org/"},
+    {
+        "acronym": "UN-Habitat",
+        "name": "United Nations Human Settlements Programme",
+        "website": "https://unhabitat.org/",
+    },
+]

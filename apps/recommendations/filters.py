@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 
 from apps.common.api_filters import IsoCodeFilter, StrictBooleanFilter, in_subquery
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, RecommendationTheme, Theme
 from apps.recommendations.selectors import recommendation_search
 from apps.reviews.models import Cycle, Review, Session
 from apps.states.models import MemberState
@@ -45,6 +45,14 @@ class RecommendationFilter(django_filters.FilterSet):
         method="filter_theme",
         label="Theme code, e.g. G5 or dprk-refugees (repeatable: any of them)",
     )
+    mention = django_filters.ChoiceFilter(
+        choices=[(value, label) for value, label in RecommendationTheme.Mention.choices if value],
+        method="filter_mention",
+        label=(
+            "With theme: only links that name the theme explicitly, or that are only related to it. Without "
+            "theme, applies to the project theme dprk-refugees."
+        ),
+    )
     verbatim = StrictBooleanFilter(
         method="filter_verbatim", label="true: verbatim UN text only; false: reported paraphrases only"
     )
@@ -82,6 +90,15 @@ class RecommendationFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(pk__in=in_subquery(Recommendation.themes.through, "recommendation_id", "theme", value))
+
+    def filter_mention(self, queryset: QuerySet[Recommendation], name: str, value: str) -> Any:
+        if not value:
+            return queryset
+        themes = list(self.form.cleaned_data.get("theme") or [])
+        if not themes:
+            themes = list(Theme.objects.filter(scheme=Theme.Scheme.PROJECT, code=DPRK_REFUGEES_THEME_CODE))
+        links = RecommendationTheme.objects.filter(theme__in=themes, mention=value)
+        return queryset.filter(pk__in=links.values("recommendation_id"))
 
     def filter_verbatim(self, queryset: QuerySet[Recommendation], name: str, value: bool) -> Any:
         status = Recommendation.TextStatus.VERBATIM

@@ -1,8 +1,9 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from apps.common.models import TimeStampedModel
+from apps.common.models import TimeStampedModel, Verification
 from apps.reviews.models import Review
 from apps.states.models import MemberState
 
@@ -66,11 +67,25 @@ class Recommendation(TimeStampedModel):
         blank=True,
         help_text="UPR Info action category, 1 (minimal action) to 5 (specific action).",
     )
-    themes = models.ManyToManyField(Theme, blank=True, related_name="recommendations")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="recommendations", through="RecommendationTheme")
     affected_persons = models.CharField(
         max_length=300, blank=True, help_text="Semicolon-separated, as OHCHR lists them."
     )
     source_document = models.CharField(max_length=60, blank=True, help_text="Symbol of the report, e.g. A/HRC/25/5.")
+    verification = models.CharField(
+        max_length=10,
+        choices=Verification.choices,
+        default=Verification.VERIFIED,
+        help_text="Verified: the UN document's text; reported: a paraphrase from a cited source (text_source).",
+    )
+    errata_applied = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=(
+            "Extraction artefacts corrected in the text, from fixtures/errata/: "
+            "[{before, after, reason, source}]. Shown with the text, never applied silently."
+        ),
+    )
     fingerprint = models.CharField(
         max_length=64,
         blank=True,
@@ -107,3 +122,36 @@ class Recommendation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.paragraph or 'para. ?'} — {self.text[:60]}"
+
+
+class RecommendationTheme(models.Model):
+    """The link between a recommendation and a theme, saying how the text touches the theme.
+
+    The (recommendation, theme) pair is unique through the index the ManyToManyField created with this table
+    (kept when this model took the table over), and the theme filter reads rec_theme_link_theme_rec_idx.
+    """
+
+    class Mention(models.TextChoices):
+        EXPLICIT = "explicit", _("names it explicitly")
+        RELATED = "related", _("related (general language)")
+        CODED = "", _("as classified by the source's coders")
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE)
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE)
+    mention = models.CharField(
+        max_length=10,
+        choices=Mention.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=(
+            "explicit: the text names the subject (North Korea, North Koreans, the DPRK); related: only general "
+            "refugee, asylum or non-refoulement language; empty: as the source's coders (OHCHR, UPR Info) classify it."
+        ),
+    )
+
+    class Meta:
+        db_table = "recommendations_recommendation_themes"
+
+    def __str__(self) -> str:
+        return f"{self.recommendation_id} → {self.theme_id} ({self.mention or 'coded'})"

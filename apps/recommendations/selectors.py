@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 
 from apps.common.search import search_queryset
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.models import Recommendation, RecommendationTheme, Theme
 from apps.states.models import MemberState
 
 
@@ -42,10 +42,10 @@ def recommendation_refs_attach(recommendations: list[Recommendation]) -> list[Re
         theme_links = (
             Recommendation.themes.through.objects.filter(recommendation_id__in=ids)
             .order_by("theme__scheme", "theme__code", "theme_id")  # Theme.Meta.ordering, as the prefetch
-            .values_list("recommendation_id", "theme_id", "theme__scheme", "theme__code", "theme__name")
+            .values_list("recommendation_id", "theme_id", "theme__scheme", "theme__code", "theme__name", "mention")
         )
-        for rec_id, theme_id, scheme, code, name in theme_links:
-            themes[rec_id].append({"id": theme_id, "scheme": scheme, "code": code, "name": name})
+        for rec_id, theme_id, scheme, code, name, mention in theme_links:
+            themes[rec_id].append({"id": theme_id, "scheme": scheme, "code": code, "name": name, "mention": mention})
     for rec in recommendations:
         rec.state_refs = states[rec.pk]  # type: ignore[attr-defined]
         rec.theme_refs = themes[rec.pk]  # type: ignore[attr-defined]
@@ -75,3 +75,16 @@ def recommendation_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet
 
 def theme_list() -> QuerySet[Theme]:
     return Theme.objects.all()
+
+
+def recommendation_theme_refs(*, recommendation: Recommendation) -> list[dict[str, Any]]:
+    """A recommendation's themes as plain dicts with the link's mention (explicit, related, or "" as coded)."""
+    links = (
+        RecommendationTheme.objects.filter(recommendation=recommendation)
+        .order_by("theme__scheme", "theme__code", "theme_id")
+        .values_list("theme_id", "theme__scheme", "theme__code", "theme__name", "mention")
+    )
+    return [
+        {"id": theme_id, "scheme": scheme, "code": code, "name": name, "mention": mention}
+        for theme_id, scheme, code, name, mention in links
+    ]

@@ -1,6 +1,6 @@
 """Writes to recommendations and themes. Views, serializers and commands call these, never the ORM directly."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.postgres.search import SearchVector
@@ -10,9 +10,10 @@ from django.db.models import QuerySet
 
 from apps.common.search import SEARCH_CONFIG
 from apps.recommendations.fingerprint import recommendation_fingerprint
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.models import Recommendation, RecommendationTheme, Theme
 from apps.reviews.models import Review
 from apps.states.models import MemberState
+from apps.states.selectors import state_spellings
 
 RECOMMENDATION_FIELDS = [
     "paragraph",
@@ -25,6 +26,7 @@ RECOMMENDATION_FIELDS = [
     "action_category",
     "affected_persons",
     "source_document",
+    "verification",
     "note",
 ]
 
@@ -33,14 +35,41 @@ def _set_relations(
     recommendation: Recommendation,
     recommending_states: Iterable[MemberState] | None,
     themes: Iterable[Theme] | None,
+    theme_mentions: Mapping[Theme, str] | None,
 ) -> None:
     if recommending_states is not None:
         states = list(recommending_states)
         if not states:
             raise ValidationError({"recommending_states": "At least one recommending state is required."})
         recommendation.recommending_states.set(states)
-    if themes is not None:
-        recommendation.themes.set(list(themes))
+    if themes is None and theme_mentions is None:
+        return
+    links = {link.theme_id: link for link in RecommendationTheme.objects.filter(recommendation=recommendation)}
+    wanted = list(themes) if themes is not None else [link.theme for link in links.values()]
+    mentions = dict(theme_mentions or {})
+    for theme in mentions:
+        if theme not in wanted:
+            wanted.append(theme)
+    valid = set(RecommendationTheme.Mention.values)
+    bad = [str(mention) for mention in mentions.values() if mention not in valid]
+    if bad:
+        raise ValidationError({"theme_mentions": f"Unknown mention {bad[0]!r}: explicit, related or empty."})
+    RecommendationTheme.objects.filter(recommendation=recommendation).exclude(
+        theme__in=[theme.pk for theme in wanted]
+    ).delete()
+    for theme in wanted:
+        # A theme kept without a new mention keeps the one it had.
+        mention = mentions.get(theme, links[theme.pk].mention if theme.pk in links else "")
+        RecommendationTheme.objects.update_or_create(
+            recommendation=recommendation, theme=theme, defaults={"mention": mention}
+        )
+
+
+def _fingerprint(recommendation: Recommendation, states: Iterable[MemberState] | None) -> str:
+    """The text's fingerprint, without the attributions naming its recommending states ("… (Japan);")."""
+    if states is None:
+        states = recommendation.recommending_states.all() if recommendation.pk else []
+    return recommendation_fingerprint(recommendation.text, state_names=state_spellings(states=states))
 
 
 @transaction.atomic
@@ -50,17 +79,23 @@ def recommendation_create(
     text: str,
     recommending_states: Iterable[MemberState],
     themes: Iterable[Theme] = (),
+    theme_mentions: Mapping[Theme, str] | None = None,
     **fields: Any,
 ) -> Recommendation:
-    """Add a recommendation to a review; `fields` are among RECOMMENDATION_FIELDS."""
+    """Add a recommendation to a review; `fields` are among RECOMMENDATION_FIELDS.
+
+    `theme_mentions` says, per theme, whether the text names it explicitly or is related
+    (RecommendationTheme.Mention); a theme listed there is linked even if not in `themes`.
+    """
     unknown = set(fields) - set(RECOMMENDATION_FIELDS)
     if unknown:
         raise ValidationError({name: "Unknown field." for name in unknown})
+    states = list(recommending_states)
     recommendation = Recommendation(review=review, text=text, **fields)
-    recommendation.fingerprint = recommendation_fingerprint(text)
+    recommendation.fingerprint = _fingerprint(recommendation, states)
     recommendation.full_clean()
     recommendation.save()
-    _set_relations(recommendation, recommending_states, themes)
+    _set_relations(recommendation, states, themes, theme_mentions)
     recommendation_search_refresh(recommendations=Recommendation.objects.filter(pk=recommendation.pk))
     return recommendation
 
@@ -72,16 +107,18 @@ def recommendation_update(
     data: dict[str, Any],
     recommending_states: Iterable[MemberState] | None = None,
     themes: Iterable[Theme] | None = None,
+    theme_mentions: Mapping[Theme, str] | None = None,
 ) -> Recommendation:
     unknown = set(data) - {*RECOMMENDATION_FIELDS, "review"}
     if unknown:
         raise ValidationError({name: "This field cannot be changed." for name in unknown})
     for name, value in data.items():
         setattr(recommendation, name, value)
-    recommendation.fingerprint = recommendation_fingerprint(recommendation.text)
+    states = list(recommending_states) if recommending_states is not None else None
+    recommendation.fingerprint = _fingerprint(recommendation, states)
     recommendation.full_clean()
     recommendation.save()
-    _set_relations(recommendation, recommending_states, themes)
+    _set_relations(recommendation, states, themes, theme_mentions)
     recommendation_search_refresh(recommendations=Recommendation.objects.filter(pk=recommendation.pk))
     return recommendation
 

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from apps.common.models import TimeStampedModel
+from apps.common.models import TimeStampedModel, Verification
 from apps.common.timezones import validate_timezone
 from apps.states.models import MemberState
 
@@ -38,6 +39,15 @@ class Session(TimeStampedModel):
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     is_provisional = models.BooleanField(default=False)
+    estimated_earliest = models.DateField(
+        null=True,
+        blank=True,
+        help_text="For a provisional session: the earliest date it may start (estimated); deadlines count from it.",
+    )
+    estimated_latest = models.DateField(
+        null=True, blank=True, help_text="For a provisional session: the latest date it may start (estimated)."
+    )
+    estimate_rule = models.TextField(blank=True, help_text="The stated rule or source of the estimated window.")
 
     class Meta:
         ordering = ["number"]
@@ -48,6 +58,12 @@ class Session(TimeStampedModel):
                 | models.Q(ends_on__gte=models.F("starts_on")),
                 name="session_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=models.Q(estimated_earliest__isnull=True)
+                | models.Q(estimated_latest__isnull=True)
+                | models.Q(estimated_latest__gte=models.F("estimated_earliest")),
+                name="session_estimate_window_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -56,6 +72,11 @@ class Session(TimeStampedModel):
 
 class Review(TimeStampedModel):
     """One state under review in one Working Group session."""
+
+    class RecordCoverage(models.TextChoices):
+        COMPLETE = "complete", _("complete")
+        PARTIAL = "partial", _("partial")
+        NONE = "none", _("none in the record")
 
     class Status(models.TextChoices):
         COMPLETED = "completed", "Completed"
@@ -81,7 +102,9 @@ class Review(TimeStampedModel):
         null=True, blank=True, help_text="Delegations that took the floor in the dialogue."
     )
     speakers_unable_count = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Inscribed delegations that could not speak for lack of time."
+        null=True,
+        blank=True,
+        help_text='Inscribed delegations that were "not able to make their statements" (the report\'s words).',
     )
     seconds_per_speaker = models.PositiveSmallIntegerField(null=True, blank=True)
     recommendations_count = models.PositiveSmallIntegerField(
@@ -91,6 +114,30 @@ class Review(TimeStampedModel):
         null=True, blank=True, help_text="Human Rights Council session that adopted the outcome."
     )
     council_adopted_on = models.DateField(null=True, blank=True)
+    head_of_delegation = models.CharField(
+        max_length=300, blank=True, help_text="Head of the delegation of the state under review; empty if unknown."
+    )
+    facts_sources = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            "Per fact (report_symbol, troika, dialogue, speakers_count, head_of_delegation, council_adopted_on, "
+            "recommendations_count, ...): {source, verification} with verification one of verified, reported, "
+            "estimated. A fact not listed here has no stated source."
+        ),
+    )
+    recommendations_coverage = models.CharField(
+        max_length=10,
+        choices=RecordCoverage.choices,
+        default=RecordCoverage.NONE,
+        help_text="How much of this review's recommendations the record holds.",
+    )
+    statements_coverage = models.CharField(
+        max_length=10,
+        choices=RecordCoverage.choices,
+        default=RecordCoverage.NONE,
+        help_text="How much of this review's interactive dialogue (statements) the record holds.",
+    )
     notes = models.TextField(blank=True, help_text="Facts that fit no field, with their source.")
 
     class Meta:
@@ -136,6 +183,8 @@ class Deadline(TimeStampedModel):
     is_provisional = models.BooleanField(default=False, help_text="Estimated, not yet published.")
     is_cancelled = models.BooleanField(default=False, help_text="Cancelled deadlines get no reminders.")
     source_url = models.URLField(max_length=500, blank=True)
+    source = models.CharField(max_length=300, blank=True, help_text="Where the date comes from, or the rule.")
+    verification = models.CharField(max_length=10, choices=Verification.choices, default=Verification.VERIFIED)
     note = models.TextField(blank=True)
 
     class Meta:
@@ -147,6 +196,11 @@ class Deadline(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.title or self.get_kind_display()} ({self.review})"
+
+
+class StakeholderManager(models.Manager["Stakeholder"]):
+    def get_by_natural_key(self, name: str) -> "Stakeholder":
+        return self.get(name=name)
 
 
 class Stakeholder(TimeStampedModel):
@@ -163,11 +217,17 @@ class Stakeholder(TimeStampedModel):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     website = models.URLField(blank=True)
 
+    objects = StakeholderManager()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def natural_key(self) -> tuple[str]:
+        # The reference fixture names stakeholders by name, so loading it never overwrites one added in the admin.
+        return (self.name,)
 
 
 class Statement(TimeStampedModel):

@@ -32,6 +32,7 @@ class MemberState(TimeStampedModel):
     is_observer = models.BooleanField(
         default=False, help_text="Observer state (not a UN member) that takes part in the UPR."
     )
+    note = models.TextField(blank=True, help_text="What a reader should know, e.g. about its regional group.")
 
     class Meta:
         ordering = ["name"]

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from apps.states.models import MemberState, StateAlias, normalize_state_name
@@ -16,3 +18,14 @@ def state_by_name(*, name: str) -> MemberState | None:
 def state_list() -> QuerySet[MemberState]:
     """States with their aliases (1 query + 1 prefetch)."""
     return MemberState.objects.prefetch_related("aliases")
+
+
+def state_spellings(*, states: Iterable[MemberState]) -> list[str]:
+    """Every spelling of these states' names (their own names and aliases): 1 query.
+
+    Used to recognise the attributions OHCHR prints in a recommendation's text, "(Republic of Korea)".
+    """
+    states = list(states)
+    names = [name for state in states for name in (state.name, state.formal_name, state.common_name) if name]
+    names += StateAlias.objects.filter(state__in=states).values_list("name", flat=True)
+    return names

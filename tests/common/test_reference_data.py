@@ -6,7 +6,9 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
+from apps.common.models import Verification
 from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, Theme
+from apps.reviews.calendar_rules import GENEVA
 from apps.reviews.models import Cycle, Deadline, Review
 from apps.states.models import MemberState
 from apps.states.selectors import state_by_name
@@ -72,9 +74,11 @@ def test_chinas_reviews_carry_the_facts_of_the_record() -> None:
     assert reviews[59].status == Review.Status.PROVISIONAL
 
 
-def test_the_2024_stakeholder_deadline_is_the_real_one() -> None:
+def test_the_2024_stakeholder_deadline_is_a_reported_date_without_an_hour() -> None:
     deadline = Deadline.objects.get(review__session__number=45, kind=Deadline.Kind.STAKEHOLDER_SUBMISSION)
-    assert deadline.due_at == dt.datetime(2023, 7, 18, 10, 0, tzinfo=dt.UTC)  # 12:00 Geneva summer time
+    assert deadline.due_at.astimezone(GENEVA).date() == dt.date(2023, 7, 18)
+    assert deadline.time_is_known is False  # a press source gave the date, no hour: not 12:00
+    assert deadline.verification == Verification.REPORTED and deadline.source
     assert deadline.is_provisional is False
 
 
@@ -98,10 +102,11 @@ def test_the_ohchr_matrix_recommendations_are_all_there(session: int, total: int
     assert recommendations.filter(response="noted").count() == noted
 
 
-def test_the_recommending_state_is_moved_out_of_the_text() -> None:
+def test_the_text_keeps_the_attribution_as_ohchr_printed_it() -> None:
     recommendation = Recommendation.objects.get(review__session__number=17, paragraph="186.241")
     assert recommendation.text == (
-        "Protect North Korean refugees in accordance with international law, honouring the principle of non-refoulement"
+        "Protect North Korean refugees in accordance with international law, honouring the principle of "
+        "non-refoulement (Czech Republic);"
     )
     assert list(recommendation.recommending_states.values_list("iso3", flat=True)) == ["CZE"]
 

@@ -7,7 +7,8 @@ from rest_framework import serializers
 
 from apps.common.api import CleanedModelSerializer
 from apps.common.search import snippet_html
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.models import Recommendation, RecommendationTheme, Theme
+from apps.recommendations.selectors import recommendation_theme_refs
 from apps.recommendations.services import RECOMMENDATION_FIELDS
 from apps.reviews.models import Review
 from apps.states.api.serializers import StateRefSerializer
@@ -19,6 +20,31 @@ class ThemeRefSerializer(serializers.ModelSerializer):
         model = Theme
         fields = ["id", "scheme", "code", "name"]
         read_only_fields = fields
+
+
+class RecommendationThemeRefSerializer(serializers.Serializer):
+    """A theme of a recommendation, with how the text touches it."""
+
+    id = serializers.IntegerField()
+    scheme = serializers.CharField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    mention = serializers.ChoiceField(
+        choices=RecommendationTheme.Mention.choices,
+        allow_blank=True,
+        help_text=(
+            "explicit: the text names the subject (for dprk-refugees: North Korea, North Koreans, the DPRK); "
+            "related: general refugee, asylum or non-refoulement language only; empty: as the source's coders "
+            "(OHCHR, UPR Info) classify it."
+        ),
+    )
+
+
+class ErratumSerializer(serializers.Serializer):
+    before = serializers.CharField()
+    after = serializers.CharField()
+    reason = serializers.CharField()
+    source = serializers.CharField()
 
 
 class ThemeSerializer(CleanedModelSerializer):
@@ -36,7 +62,13 @@ class RecommendationSerializer(serializers.ModelSerializer):
     session = serializers.IntegerField(source="review.session.number", read_only=True)
     cycle = serializers.IntegerField(source="review.session.cycle.number", read_only=True)
     recommending_states = StateRefSerializer(many=True, read_only=True)
-    themes = ThemeRefSerializer(many=True, read_only=True)
+    themes = RecommendationThemeRefSerializer(many=True, read_only=True)
+    errata_applied = ErratumSerializer(
+        many=True,
+        read_only=True,
+        help_text="Extraction artefacts of the source corrected in `text` through the reviewed errata table.",
+    )
+    verification_name = serializers.CharField(source="get_verification_display", read_only=True)
     response_name = serializers.CharField(source="get_response_display", read_only=True)
     snippet = serializers.SerializerMethodField(
         help_text="With `q` on PostgreSQL: the best passages, HTML-escaped, matches in <mark>; else null."
@@ -54,6 +86,9 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "text",
             "text_status",
             "text_source",
+            "verification",
+            "verification_name",
+            "errata_applied",
             "recommending_states",
             "response",
             "response_name",
@@ -91,9 +126,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
             state_refs = [{"iso3": s.iso3, "name": s.name} for s in instance.recommending_states.all()]
         theme_refs = getattr(instance, "theme_refs", None)
         if theme_refs is None:
-            theme_refs = [
-                {"id": t.pk, "scheme": t.scheme, "code": t.code, "name": t.name} for t in instance.themes.all()
-            ]
+            theme_refs = recommendation_theme_refs(recommendation=instance)
         return {
             "id": instance.pk,
             "review": review.pk,
@@ -104,6 +137,9 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "text": instance.text,
             "text_status": str(instance.text_status),
             "text_source": instance.text_source,
+            "verification": str(instance.verification),
+            "verification_name": instance.get_verification_display(),
+            "errata_applied": instance.errata_applied,
             "recommending_states": state_refs,
             "response": str(instance.response),
             "response_name": instance.get_response_display(),

@@ -61,8 +61,27 @@ _RESPONSES = {
     "pending": Recommendation.Response.PENDING,
     "": Recommendation.Response.PENDING,
 }
-# The OHCHR matrix prints the recommending states in brackets at the end of the text: "… (Mongolia);".
-_TRAILING_STATES = re.compile(r"\s*\(((?:[^()]|\([^()]*\))*)\)\s*[;.]?\s*$")
+# Where an OHCHR/UHRI theme term starts in a list: its code (A12, F31, S, S04), then its name. Names hold
+# semicolons themselves ("F31 Children: definition; general principles; protection"), so a list is cut
+# before each code, never at each ";".
+_OHCHR_THEME_START = re.compile(r"(?:^|;)\s*((?:[A-H]\d+|S\d*)\s)")
+
+
+def split_ohchr_themes(value: str) -> list[tuple[str, str]]:
+    """(code, name) of each term of an OHCHR theme list, names single-spaced (the matrix mixes in no-break spaces).
+
+    Text before the first code is a malformed list: RowRejected says so rather than dropping it.
+    """
+    starts = list(_OHCHR_THEME_START.finditer(value))
+    if value.strip() and (not starts or value[: starts[0].start()].strip(" ;")):
+        raise RowRejected(f"theme list {value[:60]!r} does not start with an OHCHR code (e.g. G5)")
+    terms = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(value)
+        code = start.group(1).strip()
+        name = " ".join(value[start.end(1) : end].split()).rstrip(";").strip()
+        terms.append((code, name or code))
+    return terms
 
 
 class RowRejected(Exception):
@@ -209,16 +228,10 @@ def parse_upr_info(values: dict[str, str], line: int) -> ParsedRow:
 
 
 def parse_ohchr_matrix(values: dict[str, str], line: int) -> ParsedRow:
-    """An OHCHR matrix row; the recommending states printed after the text are dropped from it."""
+    """An OHCHR matrix row; the text is kept as OHCHR prints it, attributions "(Mongolia);" included."""
     states = _split(values["recommending_states"], ";")
     text = values["recommendation"].strip()
-    match = _TRAILING_STATES.search(text)
-    if match and "".join(match.group(1).split()).casefold() in {"".join(s.split()).casefold() for s in states}:
-        text = text[: match.start()].rstrip()
-    themes = []
-    for term in _split(values.get("themes", ""), ";"):
-        code, _, name = term.partition(" ")
-        themes.append(ThemeRef("ohchr", code, " ".join(name.split()) or code))
+    themes = [ThemeRef("ohchr", code, name) for code, name in split_ohchr_themes(values.get("themes", ""))]
     position = values["position"].strip()
     fields: dict[str, Any] = {
         "paragraph": values["paragraph"].strip(),

@@ -158,7 +158,10 @@ def _parse_sources(
                 except RowRejected as exc:
                     _reject(outcome, str(exc))
                     continue
-                candidate = _Candidate(source.name, row, outcome, states, recommendation_fingerprint(row.text))
+                # The attributions the file prints in the text ("… (Japan);") name its recommending states.
+                spellings = [*row.recommending_states, *(s.name for s in states), *(s.formal_name for s in states)]
+                fingerprint = recommendation_fingerprint(row.text, state_names=spellings)
+                candidate = _Candidate(source.name, row, outcome, states, fingerprint)
                 candidate.instance = instance
                 candidate.review = reviewed  # type: ignore[assignment]  # replaced by the Review below
                 candidates.append(candidate)
@@ -380,7 +383,8 @@ def _insert_links(through: Any, pairs: list[tuple[int, int]]) -> None:
     """
     if not pairs:
         return
-    left, right = (field for field in through._meta.fields if not field.primary_key)
+    # The two foreign keys; other columns of a link (RecommendationTheme.mention) take their database default.
+    left, right = (field for field in through._meta.fields if field.is_relation)
     connection = connections[router.db_for_write(through)]
     if connection.vendor != "postgresql":
         through.objects.bulk_create([through(**{left.attname: a, right.attname: b}) for a, b in pairs], batch_size=5000)
@@ -412,15 +416,23 @@ def _write_updates(to_update: list[tuple[_Candidate, Recommendation, bool]], fie
     by_scheme: dict[str, list[int]] = defaultdict(list)
     for candidate, rec in retheme:
         by_scheme[candidate.row.theme_schemes].append(rec.pk)
+    # A link the file keeps keeps its mention (explicit/related), which no import format carries.
+    mentions: dict[tuple[int, int], str] = {}
     for scheme, ids in by_scheme.items():
         for chunk in _chunks(ids):
             stale = ThemesThrough.objects.filter(recommendation_id__in=chunk)
             if scheme != ALL_THEME_SCHEMES:
                 stale = stale.filter(theme__scheme=scheme)
+            for rec_id, theme_id, mention in stale.exclude(mention="").values_list(
+                "recommendation_id", "theme_id", "mention"
+            ):
+                mentions[(rec_id, theme_id)] = mention
             stale.delete()
     ThemesThrough.objects.bulk_create(
         [
-            ThemesThrough(recommendation_id=rec.pk, theme_id=theme.pk)
+            ThemesThrough(
+                recommendation_id=rec.pk, theme_id=theme.pk, mention=mentions.get((rec.pk, theme.pk), "")
+            )
             for candidate, rec in retheme
             for theme in candidate.themes or ()
         ],

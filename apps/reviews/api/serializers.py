@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.common.api import CleanedModelSerializer
+from apps.common.models import Verification
 from apps.common.search import snippet_html
 from apps.common.timezones import is_known_timezone, validate_timezone
 from apps.recommendations.api.serializers import ThemeRefSerializer
@@ -29,7 +30,19 @@ class SessionSerializer(CleanedModelSerializer):
 
     class Meta:
         model = Session
-        fields = ["id", "number", "cycle", "starts_on", "ends_on", "is_provisional", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "number",
+            "cycle",
+            "starts_on",
+            "ends_on",
+            "is_provisional",
+            "estimated_earliest",
+            "estimated_latest",
+            "estimate_rule",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
@@ -67,6 +80,8 @@ class DeadlineSerializer(CleanedModelSerializer):
             "is_provisional",
             "is_cancelled",
             "source_url",
+            "source",
+            "verification",
             "note",
             "created_at",
             "updated_at",
@@ -95,8 +110,15 @@ class DeadlineInReviewSerializer(serializers.ModelSerializer):
             "time_is_known",
             "is_provisional",
             "is_cancelled",
+            "source",
+            "verification",
         ]
         read_only_fields = fields
+
+
+class FactSourceSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    verification = serializers.ChoiceField(choices=Verification.choices)
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -113,6 +135,11 @@ class ReviewSerializer(serializers.ModelSerializer):
     )
     recommendations_recorded = serializers.IntegerField(
         source="recommendations_total", read_only=True, help_text="Recommendations recorded here."
+    )
+    facts_sources = serializers.DictField(
+        child=FactSourceSerializer(),
+        read_only=True,
+        help_text="Per fact (field name): its source and verification level (verified, reported, estimated).",
     )
 
     class Meta:
@@ -138,6 +165,10 @@ class ReviewSerializer(serializers.ModelSerializer):
             "recommendations_count",
             "council_session",
             "council_adopted_on",
+            "head_of_delegation",
+            "facts_sources",
+            "recommendations_coverage",
+            "statements_coverage",
             "notes",
             "deadlines",
             "statements_recorded",
@@ -177,6 +208,9 @@ class ReviewWriteSerializer(CleanedModelSerializer):
             "recommendations_count",
             "council_session",
             "council_adopted_on",
+            "head_of_delegation",
+            "recommendations_coverage",
+            "statements_coverage",
             "notes",
         ]
         validators: list[Any] = []  # one review per state and session: full_clean() says so

@@ -33,6 +33,7 @@ class MemberStateSerializer(CleanedModelSerializer):
             "regional_group",
             "regional_group_name",
             "is_observer",
+            "note",
             "aliases",
             "created_at",
             "updated_at",

@@ -7,23 +7,33 @@ nothing here is invented: an unknown fact stays empty and the review's notes say
 import csv
 import datetime as dt
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.common.reference_facts import CHINA_REVIEWS, CYCLES, DPRK_THEME, EXTRA_ALIASES, OBSERVERS, SESSIONS
-from apps.recommendations.fingerprint import recommendation_fingerprint
+from apps.common.reference_facts import (
+    CHINA_REVIEWS,
+    CYCLES,
+    DPRK_THEME,
+    EXTRA_ALIASES,
+    OBSERVERS,
+    README,
+    SESSIONS,
+    STATE_NOTES,
+    UN_STAKEHOLDERS,
+)
+from apps.recommendations.fingerprint import recommendation_fingerprint, strip_attributions
+from apps.recommendations.importers.readers import RowRejected, split_ohchr_themes
 from apps.reviews.calendar_rules import GENEVA, estimate_deadlines
 from apps.states.models import normalize_state_name
 
 FIXTURES_DIR = settings.BASE_DIR / "fixtures"
+# The reviewed corrections of PDF extraction artefacts in the OHCHR matrix texts, applied here and disclosed
+# on each recommendation (Recommendation.errata_applied).
+ERRATA = FIXTURES_DIR / "errata" / "ohchr_matrix_extraction_artefacts.csv"
 TIMESTAMP = "2026-11-27T00:00:00Z"
-
-
-TRAILING_STATES = re.compile(r"\s*\(((?:[^()]|\([^()]*\))*)\)\s*[;.]?\s*$")
 
 
 def _squash(text: str) -> str:
@@ -56,6 +66,24 @@ class Command(BaseCommand):
         themes, recommendations = self.build_recommendations(data_dir)
         self.write("03_themes.json", themes)
         self.write("04_china_recommendations.json", recommendations)
+        self.write("05_stakeholders.json", self.build_stakeholders())
+
+    def build_stakeholders(self) -> list[dict[str, Any]]:
+        # No pk: stakeholders load by natural key (name), so one added in the admin is never overwritten.
+        return [
+            {
+                "model": "reviews.stakeholder",
+                "fields": _stamp(
+                    {
+                        "name": entity["name"],
+                        "acronym": entity["acronym"],
+                        "kind": "un_agency",
+                        "website": entity["website"],
+                    }
+                ),
+            }
+            for entity in UN_STAKEHOLDERS
+        ]
 
     def write(self, name: str, objects: list[dict[str, Any]]) -> None:
         path = FIXTURES_DIR / name
@@ -94,6 +122,7 @@ class Command(BaseCommand):
                             "common_name": row["cldr_name"],
                             "regional_group": row["un_regional_group_code"],
                             "is_observer": False,
+                            "note": STATE_NOTES.get(row["iso3"], ""),
                         }
                     ),
                 }
@@ -107,7 +136,7 @@ class Command(BaseCommand):
                 {
                     "model": "states.memberstate",
                     "pk": offset,
-                    "fields": _stamp({**fields, "regional_group": "", "is_observer": True}),
+                    "fields": _stamp({**fields, "regional_group": "", "is_observer": True, "note": ""}),
                 }
             )
             for name in (
@@ -141,6 +170,10 @@ class Command(BaseCommand):
             for name in names:
                 original.setdefault(normalize_state_name(name), name)
         self.spellings = spellings
+        # Every spelling of each state (pk → names), to recognise the attributions in OHCHR's texts.
+        self.state_names: dict[int, list[str]] = {}
+        for key, iso3 in spellings.items():
+            self.state_names.setdefault(self.state_pk[iso3], []).append(original[key])
         # No pk: aliases load by natural key (the normalized spelling), so a new spelling added here
         # shifts no other alias and a database loaded from an older fixture is updated in place.
         aliases = [
@@ -191,8 +224,15 @@ class Command(BaseCommand):
                 "recommendations_count": facts.get("recommendations_count"),
                 "council_session": facts.get("council_session"),
                 "council_adopted_on": facts.get("council_adopted_on"),
+                "head_of_delegation": facts["head_of_delegation"],
+                "facts_sources": facts["facts_sources"],
+                "recommendations_coverage": facts["recommendations_coverage"],
+                "statements_coverage": facts["statements_coverage"],
                 "notes": facts["notes"],
             }
+            for name in fields["facts_sources"]:
+                if name not in fields:
+                    raise CommandError(f"Review {session_number}: a source for {name!r}, which is no field.")
             objects.append({"model": "reviews.review", "pk": pk, "fields": _stamp(fields)})
             for deadline in self.review_deadlines(session_number, facts, starts):
                 deadline_pk += 1
@@ -208,10 +248,20 @@ class Command(BaseCommand):
     def review_deadlines(
         self, session_number: int, facts: dict[str, Any], starts: dt.datetime | None
     ) -> list[dict[str, Any]]:
+        """A review's deadlines, each with its source and verification level."""
+        sources = facts["facts_sources"]
+
         def day(value: str) -> str:
             return _iso(dt.datetime.combine(dt.date.fromisoformat(value), dt.time(0), tzinfo=GENEVA))
 
-        def entry(kind: str, due_at: str, known: bool, note: str = "", provisional: bool = False) -> dict[str, Any]:
+        def entry(
+            kind: str,
+            due_at: str,
+            known: bool,
+            source: dict[str, str],
+            note: str = "",
+            provisional: bool = False,
+        ) -> dict[str, Any]:
             return {
                 "kind": kind,
                 "title": "",
@@ -221,51 +271,112 @@ class Command(BaseCommand):
                 "is_provisional": provisional,
                 "is_cancelled": False,
                 "source_url": "",
+                "source": source["source"],
+                "verification": source["verification"],
                 "note": note,
             }
 
         if facts["status"] == "provisional":
-            assert starts is not None
+            session = next(s for s in SESSIONS if s["number"] == session_number)
+            earliest = dt.date.fromisoformat(session["estimated_earliest"])
+            rule = {"source": "UPR calendar rules (shared/data/README.md)", "verification": "estimated"}
             return [
-                entry(e.kind, _iso(e.due_at), e.time_is_known, f"Provisional estimate: {e.rule}.", True)
-                for e in estimate_deadlines(dialogue_start=starts)
+                entry(
+                    e.kind,
+                    _iso(e.due_at),
+                    e.time_is_known,
+                    rule,
+                    f"Provisional estimate from the earliest likely session date, {earliest.isoformat()}: {e.rule}.",
+                    True,
+                )
+                for e in estimate_deadlines(earliest=earliest)
             ]
+        unsourced = {"source": "", "verification": "reported"}
         deadlines = []
         if session_number == 45:
             deadlines.append(
                 entry(
                     "stakeholder_submission",
-                    _iso(dt.datetime(2023, 7, 18, 12, 0, tzinfo=GENEVA)),
-                    True,
-                    "Stakeholder submission deadline for China's 4th review (12:00 Geneva, OHCHR's usual hour).",
+                    day("2023-07-18"),
+                    False,
+                    {"source": f"{README} (a press source; no hour given)", "verification": "reported"},
+                    "Stakeholder submission deadline for China's 4th review: the date is reported, the hour is "
+                    "not known.",
                 )
             )
         if starts is not None:
-            deadlines.append(entry("interactive_dialogue", _iso(starts), True, "09:00–12:30 Geneva."))
+            deadlines.append(
+                entry("interactive_dialogue", _iso(starts), True, sources["dialogue_starts_at"], "09:00–12:30 Geneva.")
+            )
         else:
-            deadlines.append(entry("interactive_dialogue", day(facts["dialogue_date"]), False))
-        deadlines.append(entry("report_adoption", day(facts["report_adopted_on"]), False))
+            deadlines.append(
+                entry(
+                    "interactive_dialogue", day(facts["dialogue_date"]), False, sources.get("dialogue_date", unsourced)
+                )
+            )
+        deadlines.append(
+            entry(
+                "report_adoption",
+                day(facts["report_adopted_on"]),
+                False,
+                sources.get("report_adopted_on", unsourced),
+            )
+        )
         if facts.get("council_adopted_on"):
             deadlines.append(
                 entry(
                     "council_adoption",
                     day(facts["council_adopted_on"]),
                     False,
+                    sources.get("council_adopted_on", unsourced),
                     f"Human Rights Council, {facts['council_session']}th session.",
                 )
             )
         return deadlines
 
     # -- themes and recommendations -------------------------------------------------------------
+    def load_errata(self) -> dict[tuple[str, str], list[dict[str, str]]]:
+        """The reviewed errata table, by (report, paragraph); every row needs its reason and source."""
+        errata: dict[tuple[str, str], list[dict[str, str]]] = {}
+        with ERRATA.open(encoding="utf-8", newline="") as handle:
+            for line, row in enumerate(csv.DictReader(handle), start=2):
+                if not all(row[column].strip() for column in ("before", "after", "reason", "source")):
+                    raise CommandError(f"{ERRATA.name}, line {line}: before, after, reason and source are required.")
+                errata.setdefault((row["wg_report"], row["paragraph"]), []).append(row)
+        return errata
+
+    def apply_errata(self, text: str, errata: list[dict[str, str]], paragraph: str) -> tuple[str, list[dict[str, str]]]:
+        applied = []
+        for erratum in errata:
+            if text.count(erratum["before"]) != 1:
+                raise CommandError(
+                    f"{paragraph}: erratum {erratum['before']!r} must occur exactly once in the source text."
+                )
+            text = text.replace(erratum["before"], erratum["after"])
+            applied.append({key: erratum[key] for key in ("before", "after", "reason", "source")})
+        return text, applied
+
     def build_recommendations(self, data_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Themes and China's recommendations.
+
+        1. OHCHR theme lists are cut at each theme code, not at each ";" (names hold semicolons).
+        2. Each matrix text is stored as OHCHR printed it, attributions "(Japan);" included, with the
+           reviewed errata applied and listed on the recommendation.
+        3. The refugee CSV adds the project theme, with its mention (explicit when the CSV says the DPRK
+           is named, related otherwise), to the matrix rows it shares, and adds the 2009 and 2024 rows.
+        """
         matrix = list(
             csv.DictReader((data_dir / "china_recommendations_2013_2018_ohchr_matrix.csv").open(encoding="utf-8"))
         )
         theme_names: dict[str, str] = {}
+        row_themes: dict[str, list[str]] = {}
         for row in matrix:
-            for term in filter(None, (t.strip() for t in row["themes"].split(";"))):
-                code, _, name = term.partition(" ")
-                name = " ".join(name.split())  # the matrix mixes no-break spaces into a few names
+            try:
+                terms = split_ohchr_themes(row["themes"])
+            except RowRejected as exc:
+                raise CommandError(f"{row['paragraph']}: {exc}") from None
+            row_themes[row["wg_report"] + row["paragraph"]] = [code for code, _ in terms]
+            for code, name in terms:
                 if theme_names.setdefault(code, name) != name:
                     raise CommandError(f"Theme code {code} has two names: {theme_names[code]!r}, {name!r}.")
         theme_pk = {code: pk for pk, code in enumerate(sorted(theme_names), start=1)}
@@ -280,21 +391,23 @@ class Command(BaseCommand):
         dprk_pk = len(themes) + 1
         themes.append({"model": "recommendations.theme", "pk": dprk_pk, "fields": _stamp(dict(DPRK_THEME))})
 
+        errata = self.load_errata()
+        used_errata: set[tuple[str, str]] = set()
         session_of_report = {"A/HRC/25/5": 17, "A/HRC/40/6": 31}
         recommendations: list[dict[str, Any]] = []
+        links: list[dict[str, Any]] = []
         by_paragraph: dict[tuple[int, str], dict[str, Any]] = {}
         for row in matrix:
             review = self.review_pk[session_of_report[row["wg_report"]]]
             states = [self.state(name.strip()) for name in row["recommending_states"].split(";") if name.strip()]
-            text = row["recommendation"].strip()
-            match = TRAILING_STATES.search(text)
-            # Compare without spaces: the PDF text splits some names ("Bolivia (Plurinational S tate of)").
-            named = "".join(match.group(1).split()).casefold() if match else ""
-            if match is None or named not in {
-                "".join(n.split()).casefold() for n in row["recommending_states"].split(";")
-            }:
-                raise CommandError(f"{row['paragraph']}: no recommending state at the end of {text[-80:]!r}.")
-            text = text[: match.start()].rstrip()
+            key = (row["wg_report"], row["paragraph"])
+            text, applied = self.apply_errata(row["recommendation"].strip(), errata.get(key, []), row["paragraph"])
+            if applied:
+                used_errata.add(key)
+            names = [*row["recommending_states"].split(";"), *(n for pk in states for n in self.state_names[pk])]
+            if strip_attributions(text, names) == text:
+                raise CommandError(f"{row['paragraph']}: no recommending state in brackets in {text[-80:]!r}.")
+            pk = len(recommendations) + 1
             fields = {
                 "review": review,
                 "recommending_states": states,
@@ -302,64 +415,71 @@ class Command(BaseCommand):
                 "text": text,
                 "text_status": "verbatim",
                 "text_source": "",
+                "verification": "verified",
+                "errata_applied": applied,
                 "response": row["position"].lower(),
                 "response_label": "",
                 "response_source": row["source_of_position"],
                 "action_category": None,
-                "themes": [theme_pk[t.strip().partition(" ")[0]] for t in row["themes"].split(";") if t.strip()],
                 "affected_persons": row["affected_persons"],
                 "source_document": row["wg_report"],
-                "fingerprint": recommendation_fingerprint(text),
+                "fingerprint": recommendation_fingerprint(text, state_names=names),
                 "note": "",
             }
-            record = {
-                "model": "recommendations.recommendation",
-                "pk": len(recommendations) + 1,
-                "fields": _stamp(fields),
-            }
-            recommendations.append(record)
-            by_paragraph[(review, row["paragraph"])] = fields
+            recommendations.append({"model": "recommendations.recommendation", "pk": pk, "fields": _stamp(fields)})
+            for code in row_themes[row["wg_report"] + row["paragraph"]]:
+                links.append({"recommendation": pk, "theme": theme_pk[code], "mention": ""})
+            by_paragraph[(review, row["paragraph"])] = {"pk": pk, "fields": fields}
+        unused = set(errata) - used_errata
+        if unused:
+            raise CommandError(f"Errata for paragraphs not in the matrix: {sorted(unused)}.")
 
         dprk = list(csv.DictReader((data_dir / "china_dprk_refugee_recommendations.csv").open(encoding="utf-8")))
         for row in dprk:
             review = self.review_pk[int(row["wg_session"])]
+            # The CSV's dprk_explicit: "yes", or "no …" with the reason (general refugee language).
+            mention = "explicit" if row["dprk_explicit"].strip().casefold().startswith("yes") else "related"
             note = f"DPRK named explicitly: {row['dprk_explicit']}. Source: {row['source']}"
             existing = by_paragraph.get((review, row["paragraph"]))
             if existing is not None:
-                # The matrix keeps PDF artefacts ("H uman R ights"): compare the texts without spaces.
-                if _squash(existing["text"]) != _squash(row["recommendation"]):
+                names = [n for pk in existing["fields"]["recommending_states"] for n in self.state_names[pk]]
+                bare = strip_attributions(existing["fields"]["text"], names)
+                if _squash(bare) != _squash(row["recommendation"]):
                     raise CommandError(f"{row['paragraph']}: the refugee file and the matrix disagree on the text.")
-                existing["themes"].append(dprk_pk)
-                existing["note"] = note
+                links.append({"recommendation": existing["pk"], "theme": dprk_pk, "mention": mention})
+                existing["fields"]["note"] = note
                 continue
             response_word, _, response_source = row["response"].partition(" (")
             paraphrase = row["text_status"].startswith("paraphrase")
             text = row["recommendation"].removeprefix("[NOT VERBATIM - as reported] ").strip()
             paragraph = "" if row["paragraph"].startswith("unknown") else row["paragraph"]
+            state = self.state(row["recommending_state"])
+            pk = len(recommendations) + 1
             fields = {
                 "review": review,
-                "recommending_states": [self.state(row["recommending_state"])],
+                "recommending_states": [state],
                 "paragraph": paragraph,
                 "text": text,
                 "text_status": "paraphrase" if paraphrase else "verbatim",
                 "text_source": row["source"] if paraphrase else "",
+                "verification": "reported" if paraphrase else "verified",
+                "errata_applied": [],
                 "response": "noted" if response_word.split("/")[0] in {"Noted", "Rejected"} else "supported",
                 "response_label": "rejected" if response_word.startswith("Rejected") else "",
                 "response_source": response_source.rstrip(")"),
                 "action_category": None,
-                "themes": [dprk_pk],
                 "affected_persons": "",
-                "source_document": row["wg_report"].replace(" (symbol unverified)", ""),
-                "fingerprint": recommendation_fingerprint(text),
+                # Kept as the source gives it: "A/HRC/56/6 (symbol unverified)" wherever it appears.
+                "source_document": row["wg_report"],
+                "fingerprint": recommendation_fingerprint(text, state_names=self.state_names[state]),
                 "note": note
-                + (f" Paragraph as reported: {row['paragraph']}." if not paragraph else "")
+                + (" Paragraph: unknown." if not paragraph else "")
                 + (f" Text status in the source file: {row['text_status']}." if paraphrase else ""),
             }
-            recommendations.append(
-                {
-                    "model": "recommendations.recommendation",
-                    "pk": len(recommendations) + 1,
-                    "fields": _stamp(fields),
-                }
-            )
+            recommendations.append({"model": "recommendations.recommendation", "pk": pk, "fields": _stamp(fields)})
+            links.append({"recommendation": pk, "theme": dprk_pk, "mention": mention})
+        recommendations += [
+            {"model": "recommendations.recommendationtheme", "pk": pk, "fields": link}
+            for pk, link in enumerate(links, start=1)
+        ]
         return themes, recommendations
