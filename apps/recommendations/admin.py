@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.recommendations.importers import FORMATS, ImportSource, MalformedFileError, recommendation_import
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.models import Recommendation, RecommendationTheme, Theme
 
 # The admin reads an upload into memory; the largest real file (UPR Info sessions 14–17) is 2.3 MB.
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -37,14 +38,26 @@ class ImportForm(forms.Form):
         return upload
 
 
+class RecommendationThemeInline(admin.TabularInline):
+    """The recommendation's themes, each with its mention (explicit / related / as coded)."""
+
+    model = RecommendationTheme
+    extra = 1
+    autocomplete_fields = ["theme"]
+    verbose_name = _("theme")
+    verbose_name_plural = _("themes")
+
+
 @admin.register(Recommendation)
 class RecommendationAdmin(SimpleHistoryAdmin):
     list_display = ["paragraph", "short_text", "review", "response", "text_status", "action_category"]
     list_filter = ["response", "text_status", "review__session__cycle", "action_category", "themes__scheme"]
     list_select_related = ["review__state_under_review", "review__session"]
     search_fields = ["paragraph", "text", "recommending_states__name", "recommending_states__iso3"]
-    autocomplete_fields = ["review", "recommending_states", "themes"]
-    readonly_fields = ["fingerprint"]
+    autocomplete_fields = ["review", "recommending_states"]
+    readonly_fields = ["fingerprint", "errata_applied"]
+    exclude = ["themes"]
+    inlines = [RecommendationThemeInline]
     change_list_template = "admin/recommendations/recommendation/change_list.html"
 
     @admin.display(description="text")

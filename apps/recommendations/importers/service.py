@@ -430,9 +430,7 @@ def _write_updates(to_update: list[tuple[_Candidate, Recommendation, bool]], fie
             stale.delete()
     ThemesThrough.objects.bulk_create(
         [
-            ThemesThrough(
-                recommendation_id=rec.pk, theme_id=theme.pk, mention=mentions.get((rec.pk, theme.pk), "")
-            )
+            ThemesThrough(recommendation_id=rec.pk, theme_id=theme.pk, mention=mentions.get((rec.pk, theme.pk), ""))
             for candidate, rec in retheme
             for theme in candidate.themes or ()
         ],

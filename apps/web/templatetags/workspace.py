@@ -13,9 +13,12 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timeuntil
+from django.utils.translation import gettext as _
 
+from apps.common.models import Verification
 from apps.common.search import snippet_html, websearch_terms
 from apps.common.timezones import zone_or_geneva
+from apps.recommendations.fingerprint import strip_attributions
 from apps.recommendations.models import Recommendation
 
 register = template.Library()
@@ -111,3 +114,47 @@ def highlighted(recommendation: Recommendation, q: str) -> SafeString:
         last = match.end()
     pieces.append(escape(text[last:]))
     return mark_safe("".join(pieces))  # noqa: S308 - every piece is escaped above
+
+
+@register.simple_tag
+def fact_badge(review: Any, fact: str) -> SafeString:
+    """A badge after a review's fact whose level is below verified: "reported" or "estimated", source as title.
+
+    Verified facts get no badge; a fact with no stated source gets none either (its text says "not recorded").
+    """
+    entry = (getattr(review, "facts_sources", None) or {}).get(fact)
+    if not entry or entry.get("verification") == Verification.VERIFIED:
+        return mark_safe("")
+    level = entry.get("verification", "")
+    label = _("estimated") if level == Verification.ESTIMATED else _("reported")
+    return format_html(
+        '<span class="badge badge-{}" title="{}">{}</span>', level, _("Source: %s") % entry.get("source", ""), label
+    )
+
+
+@register.simple_tag
+def deadline_badge(deadline: Any) -> SafeString:
+    """A deadline's level below verified: "reported" (source as title) or "estimated (rule: …)"."""
+    level = getattr(deadline, "verification", Verification.VERIFIED)
+    if level == Verification.VERIFIED:
+        return mark_safe("")
+    if level == Verification.ESTIMATED:
+        return format_html('<span class="badge badge-estimated" title="{}">{}</span>', deadline.note, _("estimated"))
+    return format_html(
+        '<span class="badge badge-reported" title="{}">{}</span>', _("Source: %s") % deadline.source, _("reported")
+    )
+
+
+@register.filter
+def without_attributions(recommendation: Recommendation) -> str:
+    """The text without the bracketed recommending states OHCHR prints in it: for display beside their names.
+
+    The stored text keeps them (it is the UN's text); only this shorter display copy leaves them out.
+    """
+    names = [
+        name
+        for state in recommendation.recommending_states.all()
+        for name in (state.name, state.formal_name, state.common_name)
+        if name
+    ]
+    return strip_attributions(recommendation.text, names)
