@@ -256,7 +256,7 @@ def test_it_imports_the_ohchr_matrix_and_matches_the_reference_rows(db_ready: No
     assert report.files[0].format == "ohchr-matrix"
     assert statuses(report) == [(2, "unchanged"), (3, "created")]
     created = Recommendation.objects.get(paragraph="28.999")
-    assert created.text == "Test: protect refugees"
+    assert created.text == "Test: protect refugees (Germany);"  # as OHCHR prints it, attribution included
     assert sorted(s.iso3 for s in created.recommending_states.all()) == ["DEU", "FRA"]
     assert sorted(t.code for t in created.themes.all()) == ["G5", "Z9"]
     assert report.created_themes == ["ohchr:Z9"]

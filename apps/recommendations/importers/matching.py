@@ -30,6 +30,13 @@ class Matcher:
         for state in by_id.values():
             self.states_by_key.setdefault(normalize_state_name(state.name), state)
         self.spellings = sorted({alias for alias in StateAlias.objects.values_list("name", flat=True)})
+        # Every spelling of each state, to recognise the attributions printed in a text ("(Cape Verde);").
+        self.names_by_state: dict[int, list[str]] = {
+            state.pk: [name for name in (state.name, state.formal_name, state.common_name) if name]
+            for state in by_id.values()
+        }
+        for state_id, alias in StateAlias.objects.values_list("state_id", "name"):
+            self.names_by_state[state_id].append(alias)
         self.unknown_states: Counter[str] = Counter()
         self.cycles = {cycle.number: cycle for cycle in Cycle.objects.all()}
         self.sessions = {session.number: session for session in Session.objects.all()}
@@ -51,6 +58,9 @@ class Matcher:
             self.unknown_states[name] += 1
             raise RowRejected(f"unknown {role} {name!r}{self.suggestion(name)}")
         return state
+
+    def state_spellings(self, states: list[MemberState]) -> list[str]:
+        return [name for state in states for name in self.names_by_state.get(state.pk, [state.name])]
 
     def suggestions(self, name: str) -> list[str]:
         return difflib.get_close_matches(name, self.spellings, n=3, cutoff=0.75)

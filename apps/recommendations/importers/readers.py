@@ -61,10 +61,10 @@ _RESPONSES = {
     "pending": Recommendation.Response.PENDING,
     "": Recommendation.Response.PENDING,
 }
-# Where an OHCHR/UHRI theme term starts in a list: its code (A12, F31, S, S04), then its name. Names hold
+# Where an OHCHR/UHRI theme term starts in a list: its code (a capital and digits: A12, F31, S04; or S), then its name. Names hold
 # semicolons themselves ("F31 Children: definition; general principles; protection"), so a list is cut
 # before each code, never at each ";".
-_OHCHR_THEME_START = re.compile(r"(?:^|;)\s*((?:[A-H]\d+|S\d*)\s)")
+_OHCHR_THEME_START = re.compile(r"(?:^|;)\s*((?:[A-Z]\d+|S)\s)")
 
 
 def split_ohchr_themes(value: str) -> list[tuple[str, str]]:

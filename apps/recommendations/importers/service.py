@@ -159,7 +159,7 @@ def _parse_sources(
                     _reject(outcome, str(exc))
                     continue
                 # The attributions the file prints in the text ("… (Japan);") name its recommending states.
-                spellings = [*row.recommending_states, *(s.name for s in states), *(s.formal_name for s in states)]
+                spellings = [*row.recommending_states, *matcher.state_spellings(states)]
                 fingerprint = recommendation_fingerprint(row.text, state_names=spellings)
                 candidate = _Candidate(source.name, row, outcome, states, fingerprint)
                 candidate.instance = instance
