@@ -67,7 +67,9 @@ class Recommendation(TimeStampedModel):
         blank=True,
         help_text="UPR Info action category, 1 (minimal action) to 5 (specific action).",
     )
-    themes = models.ManyToManyField(Theme, blank=True, related_name="recommendations", through="RecommendationTheme")
+    themes: "models.ManyToManyField[Theme, RecommendationTheme]" = models.ManyToManyField(
+        Theme, blank=True, related_name="recommendations", through="RecommendationTheme"
+    )
     affected_persons = models.CharField(
         max_length=300, blank=True, help_text="Semicolon-separated, as OHCHR lists them."
     )

@@ -44,7 +44,7 @@ class ErratumSerializer(serializers.Serializer):
     before = serializers.CharField()
     after = serializers.CharField()
     reason = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # the key's name; not DRF's Field.source
 
 
 class ThemeSerializer(CleanedModelSerializer):

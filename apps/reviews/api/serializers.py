@@ -117,7 +117,7 @@ class DeadlineInReviewSerializer(serializers.ModelSerializer):
 
 
 class FactSourceSerializer(serializers.Serializer):
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # the key's name; not DRF's Field.source
     verification = serializers.ChoiceField(choices=Verification.choices)
 
 
