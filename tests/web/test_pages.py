@@ -76,8 +76,9 @@ def test_dashboard_shows_chinas_next_review_as_provisional_with_countdowns(clien
     html = client.get("/").content.decode()
     assert "China's next review" in html and "session 59" in html
     assert "provisional" in html
-    assert "Stakeholder submissions" in html and 'data-countdown="2028-07-18T10:00:00+00:00"' in html
-    assert "18 July 2028, 12:00 Geneva" in html
+    # Counted from the earliest likely session date (1 November 2028), 189 days before.
+    assert "Stakeholder submissions" in html and 'data-countdown="2028-04-26T10:00:00+00:00"' in html
+    assert "26 April 2028, 12:00 Geneva" in html
     assert "create an account" in html
 
 
@@ -124,7 +125,8 @@ def test_review_page_answers_400_to_an_unknown_theme_and_says_why(client, refere
 
 def test_review_page_notes_who_could_not_speak_in_2009(client, reference_data):
     html = client.get("/reviews/1/").content.decode()
-    assert "55 inscribed could not speak" in html and "the Republic of Korea among them" in html
+    assert "55 inscribed delegations were not able to make their statements" in html
+    assert "the Republic of Korea among them" in html and "lack of time" not in html
 
 
 def test_review_page_marks_paraphrases_and_unknown_reviews_are_404(client, reference_data):
@@ -211,7 +213,7 @@ def test_a_reader_sets_a_time_zone_and_sees_deadlines_in_it_too(client_for, advo
     assert response.status_code == 302
     assert Profile.objects.get(user=advocate).timezone == "Asia/Seoul"
     html = client.get("/").content.decode()
-    assert "18 July 2028, 12:00 Geneva" in html and "(19:00 your time, Asia/Seoul)" in html
+    assert "26 April 2028, 12:00 Geneva" in html and "(19:00 your time, Asia/Seoul)" in html
 
 
 def test_an_unknown_time_zone_is_refused(client_for, advocate):

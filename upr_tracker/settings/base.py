@@ -226,6 +226,8 @@ SPECTACULAR_SETTINGS = {
         "RegionalGroupEnum": "apps.states.models.MemberState.RegionalGroup",
         "DeadlineKindEnum": "apps.reviews.models.Deadline.Kind",
         "StakeholderKindEnum": "apps.reviews.models.Stakeholder.Kind",
+        "RecordCoverageEnum": "apps.reviews.models.Review.RecordCoverage",
+        "VerificationEnum": "apps.common.models.Verification",
     },
 }
 

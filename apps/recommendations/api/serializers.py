@@ -8,7 +8,6 @@ from rest_framework import serializers
 from apps.common.api import CleanedModelSerializer
 from apps.common.search import snippet_html
 from apps.recommendations.models import Recommendation, RecommendationTheme, Theme
-from apps.recommendations.selectors import recommendation_theme_refs
 from apps.recommendations.services import RECOMMENDATION_FIELDS
 from apps.reviews.models import Review
 from apps.states.api.serializers import StateRefSerializer
@@ -126,7 +125,10 @@ class RecommendationSerializer(serializers.ModelSerializer):
             state_refs = [{"iso3": s.iso3, "name": s.name} for s in instance.recommending_states.all()]
         theme_refs = getattr(instance, "theme_refs", None)
         if theme_refs is None:
-            theme_refs = recommendation_theme_refs(recommendation=instance)
+            theme_refs = [
+                {"id": t.pk, "scheme": t.scheme, "code": t.code, "name": t.name, "mention": getattr(t, "mention", "")}
+                for t in instance.themes.all()
+            ]
         return {
             "id": instance.pk,
             "review": review.pk,
