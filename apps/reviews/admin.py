@@ -21,7 +21,17 @@ class SessionAdmin(admin.ModelAdmin):
 class DeadlineInline(admin.TabularInline):
     model = Deadline
     extra = 0
-    fields = ["kind", "title", "due_at", "timezone", "time_is_known", "is_provisional", "is_cancelled"]
+    fields = [
+        "kind",
+        "title",
+        "due_at",
+        "timezone",
+        "time_is_known",
+        "is_provisional",
+        "is_cancelled",
+        "source",
+        "verification",
+    ]
 
 
 @admin.register(Review)
