@@ -33,7 +33,7 @@ OBSERVERS: list[dict[str, Any]] = [
 
 # Spellings met in UN documents and in the UPR Info export besides the UN and CLDR names.
 EXTRA_ALIASES = {
-    "BIH": ["Bosnia & Herzegovina"],  # UPR Info export
+    "BIH": ["Bosnia & Herzegovina", "Bosnia-Herzegovina"],  # UPR Info export; A/HRC/11/25
     "GNB": ["Guinea Bissau"],  # UPR Info export
     "STP": ["Sao Tome & Principe"],  # UPR Info export
     "KNA": ["St Kitts & Nevis"],  # UPR Info export

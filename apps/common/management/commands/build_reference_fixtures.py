@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.common.reference_china_2009 import REPORT_FILE, china_2009_objects
 from apps.common.reference_facts import CHINA_REVIEWS, CYCLES, DPRK_THEME, EXTRA_ALIASES, OBSERVERS, SESSIONS
 from apps.recommendations.fingerprint import recommendation_fingerprint
 from apps.reviews.calendar_rules import GENEVA, estimate_deadlines
@@ -54,8 +55,10 @@ class Command(BaseCommand):
         calendar = self.build_calendar()
         self.write("02_calendar.json", calendar)
         themes, recommendations = self.build_recommendations(data_dir)
+        recommendations, china_2009 = self.build_china_2009(data_dir, recommendations)
         self.write("03_themes.json", themes)
         self.write("04_china_recommendations.json", recommendations)
+        self.write("05_china_2009.json", china_2009)
 
     def write(self, name: str, objects: list[dict[str, Any]]) -> None:
         path = FIXTURES_DIR / name
@@ -255,6 +258,19 @@ class Command(BaseCommand):
                 )
             )
         return deadlines
+
+    # -- China 2009, from its Working Group report (apps/common/reference_china_2009.py) ----------
+    def build_china_2009(
+        self, data_dir: Path, recommendations: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        return china_2009_objects(
+            report_text=(data_dir / REPORT_FILE).read_text(encoding="utf-8"),
+            state_names=self.spellings,
+            state_pk=self.state_pk,
+            review_pk=self.review_pk[4],
+            recommendations=recommendations,
+            stamp={"created_at": TIMESTAMP, "updated_at": TIMESTAMP},
+        )
 
     # -- themes and recommendations -------------------------------------------------------------
     def build_recommendations(self, data_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
