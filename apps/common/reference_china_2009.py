@@ -39,7 +39,7 @@ RESPONSE_NOTES = {
 }
 
 
-_QUOTES = str.maketrans("\u2019\u201c\u201d", "'\"\"")
+_QUOTES = str.maketrans("\u2019\u201c\u201d", '\'""')
 
 
 def _comparable(text: str) -> str:

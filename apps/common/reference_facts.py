@@ -105,13 +105,15 @@ CHINA_REVIEWS: dict[int, dict[str, Any]] = {
         "speakers_count": 60,
         "speakers_unable_count": 55,
         "seconds_per_speaker": None,
-        "recommendations_count": None,
+        # The numbered items of section II (paras. 114-117), counted by apps/reviews/wg_report_2009.py.
+        "recommendations_count": 99,
         "council_session": 11,
         "council_adopted_on": None,
         "notes": (
-            "60 delegations spoke; 55 inscribed delegations could not for lack of time, the Republic of Korea "
-            "among them. Recommendations: 138 rows in the UPR Info database (HRIC counts 99). Outcome adopted "
-            "by the Human Rights Council at its 11th session, June 2009."
+            "60 delegations spoke; 55 delegations were not able to make their statements (A/HRC/11/25 para. 26; "
+            "its footnote names 54 of them, the Republic of Korea and the DPRK among them). Recommendations: 99 "
+            "numbered items in the report's section II (paras. 114-117), as HRIC counts them; 138 rows in the UPR "
+            "Info database. Outcome adopted by the Human Rights Council at its 11th session, June 2009."
         ),
     },
     17: {

@@ -18,7 +18,16 @@ from apps.recommendations.models import Recommendation, Theme
 from apps.reviews.models import Review, Stakeholder, Statement
 from apps.states.models import MemberState
 
-STATEMENT_FIELDS = ["forum", "speaking_order", "text", "language", "seconds_used", "source_url"]
+STATEMENT_FIELDS = [
+    "forum",
+    "speaking_order",
+    "text",
+    "text_kind",
+    "source",
+    "language",
+    "seconds_used",
+    "source_url",
+]
 
 
 def statement_next_speaking_order(*, review: Review, forum: str = Statement.Forum.WORKING_GROUP) -> int:
