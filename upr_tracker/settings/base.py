@@ -226,6 +226,8 @@ SPECTACULAR_SETTINGS = {
         "RegionalGroupEnum": "apps.states.models.MemberState.RegionalGroup",
         "DeadlineKindEnum": "apps.reviews.models.Deadline.Kind",
         "StakeholderKindEnum": "apps.reviews.models.Stakeholder.Kind",
+        "ReviewStatusEnum": "apps.reviews.models.Review.Status",
+        "SpeakersListEntryStatusEnum": "apps.reviews.models.SpeakersListEntry.Status",
     },
 }
 
