@@ -126,3 +126,9 @@ def test_staff_see_the_speakers_list_and_advance_questions_in_the_admin(client_f
     assert "Liechtenstein" in questions
     change = client.get(reverse("admin:reviews_review_change", args=[review_2009().pk])).content.decode()
     assert "Cote d’Ivoire" in change  # the speakers' list inline
+
+
+def test_the_edit_page_of_a_summarised_statement_says_what_its_text_is(client_for, editor) -> None:  # type: ignore[no-untyped-def]
+    canada = Statement.objects.get(review=review_2009(), speaker_state__iso3="CAN")
+    html = unescape(client_for(editor).get(reverse("web:statement_edit", args=[canada.pk])).content.decode())
+    assert "This text is the Working Group report's summary, not the words delivered. A/HRC/11/25 para. 28" in html
