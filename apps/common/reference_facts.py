@@ -45,7 +45,7 @@ STATE_NOTES = {
 
 # Spellings met in UN documents and in the UPR Info export besides the UN and CLDR names.
 EXTRA_ALIASES = {
-    "BIH": ["Bosnia & Herzegovina"],  # UPR Info export
+    "BIH": ["Bosnia & Herzegovina", "Bosnia-Herzegovina"],  # UPR Info export; A/HRC/11/25
     "GNB": ["Guinea Bissau"],  # UPR Info export
     "STP": ["Sao Tome & Principe"],  # UPR Info export
     "KNA": ["St Kitts & Nevis"],  # UPR Info export
@@ -144,15 +144,18 @@ CHINA_REVIEWS: dict[int, dict[str, Any]] = {
         "speakers_count": 60,
         "speakers_unable_count": 55,
         "seconds_per_speaker": None,
-        "recommendations_count": None,
+        # The numbered items of section II (paras. 114-117), counted by apps/reviews/wg_report_2009.py.
+        "recommendations_count": 99,
         "council_session": 11,
         "council_adopted_on": None,
         "head_of_delegation": (
             "H.E. Mr. LI Baodong, Ambassador and Permanent Representative of China to the United Nations Office "
             "at Geneva"
         ),
-        "recommendations_coverage": "partial",
-        "statements_coverage": "none",
+        # The whole report is loaded (apps/common/reference_china_2009.py): every numbered recommendation and
+        # the report's summary of every statement made.
+        "recommendations_coverage": "complete",
+        "statements_coverage": "complete",
         "facts_sources": _facts(
             report_symbol=(
                 "shared/data/README.md and the refugee CSV's wg_report column (file named by rochelleterman/uprs); "
@@ -168,10 +171,10 @@ CHINA_REVIEWS: dict[int, dict[str, Any]] = {
             council_session=(f"{WG_2009}, para. 116", V),
         ),
         "notes": (
-            "60 delegations made statements; 55 delegations \u201cwere not able to make their statements\u201d "
-            "(report, para. 26), the Republic of Korea among them (shared/data/README.md). Recommendations: 138 "
-            "rows in the UPR Info database (HRIC counts 99); the record holds only the refugee recommendations. "
-            "Outcome adopted by the Human Rights Council at its 11th session, June 2009 (shared/data/README.md)."
+            "60 delegations spoke; 55 delegations were not able to make their statements (A/HRC/11/25 para. 26; "
+            "its footnote names 54 of them, the Republic of Korea and the DPRK among them). Recommendations: 99 "
+            "numbered items in the report's section II (paras. 114-117), as HRIC counts them; 138 rows in the UPR "
+            "Info database. Outcome adopted by the Human Rights Council at its 11th session, June 2009."
         ),
     },
     17: {

@@ -35,6 +35,11 @@ class Theme(TimeStampedModel):
 DPRK_REFUGEES_THEME_CODE = "dprk-refugees"
 
 
+class RecommendationManager(models.Manager["Recommendation"]):
+    def get_by_natural_key(self, review_id: int, paragraph: str) -> "Recommendation":
+        return self.get(review_id=review_id, paragraph=paragraph)
+
+
 class Recommendation(TimeStampedModel):
     """One numbered recommendation of a Working Group report, and the response of the state under review."""
 
@@ -98,6 +103,10 @@ class Recommendation(TimeStampedModel):
     search_vector = SearchVectorField(null=True, editable=False)
     history = HistoricalRecords(excluded_fields=["search_vector"])
 
+    # China's 2009 recommendations (fixtures/06_china_2009.json) load by (review, paragraph): the
+    # recommendation_unique_paragraph_per_review constraint makes it a key where the paragraph is known.
+    objects = RecommendationManager()
+
     class Meta:
         ordering = ["review", "id"]
         constraints = [
@@ -124,6 +133,9 @@ class Recommendation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.paragraph or 'para. ?'} — {self.text[:60]}"
+
+    def natural_key(self) -> tuple[int, str]:
+        return (self.review_id, self.paragraph)
 
 
 class RecommendationTheme(models.Model):

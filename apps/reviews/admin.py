@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.reviews.models import Cycle, Deadline, Review, Session, Stakeholder, Statement
+from apps.reviews.models import (
+    AdvanceQuestion,
+    Cycle,
+    Deadline,
+    Review,
+    Session,
+    SpeakersListEntry,
+    Stakeholder,
+    Statement,
+)
 
 
 @admin.register(Cycle)
@@ -34,6 +43,20 @@ class DeadlineInline(admin.TabularInline):
     ]
 
 
+class SpeakersListEntryInline(admin.TabularInline):
+    model = SpeakersListEntry
+    extra = 0
+    fields = ["position", "speaker_state", "listed_as", "status", "source", "verification"]
+    autocomplete_fields = ["speaker_state"]
+
+
+class AdvanceQuestionInline(admin.StackedInline):
+    model = AdvanceQuestion
+    extra = 0
+    fields = ["position", "submitting_state", "text", "report_text", "source", "verification"]
+    autocomplete_fields = ["submitting_state"]
+
+
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
     list_display = ["state_under_review", "session", "status", "dialogue_date", "report_symbol"]
@@ -41,7 +64,7 @@ class ReviewAdmin(admin.ModelAdmin):
     list_select_related = ["state_under_review", "session"]
     search_fields = ["state_under_review__name", "state_under_review__iso3", "report_symbol"]
     autocomplete_fields = ["state_under_review", "session", "troika"]
-    inlines = [DeadlineInline]
+    inlines = [DeadlineInline, SpeakersListEntryInline, AdvanceQuestionInline]
 
 
 @admin.register(Deadline)
@@ -54,6 +77,24 @@ class DeadlineAdmin(admin.ModelAdmin):
     date_hierarchy = "due_at"
 
 
+@admin.register(SpeakersListEntry)
+class SpeakersListEntryAdmin(admin.ModelAdmin):
+    list_display = ["speaker_state", "review", "status", "listed_as", "source", "verification"]
+    list_filter = ["status", "verification", "review__session"]
+    list_select_related = ["speaker_state", "review__state_under_review", "review__session"]
+    search_fields = ["speaker_state__name", "speaker_state__iso3", "listed_as"]
+    autocomplete_fields = ["review", "speaker_state"]
+
+
+@admin.register(AdvanceQuestion)
+class AdvanceQuestionAdmin(admin.ModelAdmin):
+    list_display = ["submitting_state", "review", "source", "verification"]
+    list_filter = ["verification", "review__session"]
+    list_select_related = ["submitting_state", "review__state_under_review", "review__session"]
+    search_fields = ["submitting_state__name", "submitting_state__iso3", "text"]
+    autocomplete_fields = ["review", "submitting_state"]
+
+
 @admin.register(Stakeholder)
 class StakeholderAdmin(admin.ModelAdmin):
     list_display = ["name", "acronym", "kind"]
@@ -63,8 +104,8 @@ class StakeholderAdmin(admin.ModelAdmin):
 
 @admin.register(Statement)
 class StatementAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "forum", "speaking_order", "seconds_used", "logged_by", "created_at"]
-    list_filter = ["forum", "review__session"]
+    list_display = ["__str__", "forum", "speaking_order", "text_kind", "seconds_used", "logged_by", "created_at"]
+    list_filter = ["forum", "text_kind", "review__session"]
     list_select_related = [
         "review__state_under_review",
         "review__session",

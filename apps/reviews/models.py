@@ -230,12 +230,21 @@ class Stakeholder(TimeStampedModel):
         return (self.name,)
 
 
+class StatementManager(models.Manager["Statement"]):
+    def get_by_natural_key(self, review_id: int, forum: str, speaking_order: int) -> "Statement":
+        return self.get(review_id=review_id, forum=forum, speaking_order=speaking_order)
+
+
 class Statement(TimeStampedModel):
     """What one speaker said in the interactive dialogue or at the Council's adoption."""
 
     class Forum(models.TextChoices):
         WORKING_GROUP = "working_group", "Working Group interactive dialogue"
         COUNCIL_ADOPTION = "council_adoption", "Council adoption"
+
+    class TextKind(models.TextChoices):
+        DELIVERED = "delivered", _("Words as delivered")
+        REPORT_SUMMARY = "report_summary", _("Working Group report's summary, not the words delivered")
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="statements")
     speaker_state = models.ForeignKey(
@@ -247,6 +256,15 @@ class Statement(TimeStampedModel):
     forum = models.CharField(max_length=20, choices=Forum.choices, default=Forum.WORKING_GROUP)
     speaking_order = models.PositiveSmallIntegerField(null=True, blank=True)
     text = models.TextField(blank=True)
+    text_kind = models.CharField(
+        max_length=16,
+        choices=TextKind.choices,
+        default=TextKind.DELIVERED,
+        help_text="Whether the text is what the speaker said or the Working Group report's summary of it.",
+    )
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Document and paragraph of the text, e.g. A/HRC/11/25 para. 27."
+    )
     language = models.CharField(max_length=10, default="en", help_text="BCP 47 code of the original.")
     seconds_used = models.PositiveSmallIntegerField(null=True, blank=True)
     source_url = models.URLField(max_length=500, blank=True, help_text="UN Web TV link with timestamp.")
@@ -257,6 +275,10 @@ class Statement(TimeStampedModel):
     )
     search_vector = SearchVectorField(null=True, editable=False)
     history = HistoricalRecords(excluded_fields=["search_vector"])
+
+    # Reference statements (fixtures/06_china_2009.json) load by (review, forum, speaking order), so
+    # loading them never overwrites a statement an editor logged under the same id.
+    objects = StatementManager()
 
     class Meta:
         ordering = ["review", "forum", "speaking_order", "id"]
@@ -278,3 +300,80 @@ class Statement(TimeStampedModel):
     def __str__(self) -> str:
         speaker = self.speaker_state or self.speaker_stakeholder
         return f"{speaker} at {self.review}"
+
+    def natural_key(self) -> tuple[int, str, int | None]:
+        return (self.review_id, self.forum, self.speaking_order)
+
+
+class SpeakersListEntryManager(models.Manager["SpeakersListEntry"]):
+    def get_by_natural_key(self, review_id: int, speaker_state_id: int) -> "SpeakersListEntry":
+        return self.get(review_id=review_id, speaker_state_id=speaker_state_id)
+
+
+class SpeakersListEntry(TimeStampedModel):
+    """A delegation's place on a review's list of speakers, where the record knows more than its statement.
+
+    China 2009: the report's footnote to paragraph 26 names the delegations inscribed on the list that
+    "were not able to make their statements"; they are facts of the list, not statements.
+    """
+
+    class Status(models.TextChoices):
+        NOT_HEARD = "not_heard", _("Inscribed, could not speak")
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="speakers_list")
+    speaker_state = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="speakers_list_entries")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    listed_as = models.CharField(max_length=100, blank=True, help_text="The name as the source prints it.")
+    position = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Place in the source's list (not a speaking order)."
+    )
+    source = models.CharField(max_length=200, help_text="e.g. A/HRC/11/25 para. 26, footnote.")
+    verification = models.CharField(max_length=10, choices=Verification.choices, default=Verification.VERIFIED)
+
+    objects = SpeakersListEntryManager()
+
+    class Meta:
+        ordering = ["review", "position", "id"]
+        verbose_name_plural = "speakers' list entries"
+        constraints = [
+            models.UniqueConstraint(fields=["review", "speaker_state"], name="speakers_list_one_entry_per_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker_state} at {self.review}: {self.get_status_display()}"
+
+    def natural_key(self) -> tuple[int, int]:
+        return (self.review_id, self.speaker_state_id)
+
+
+class AdvanceQuestionManager(models.Manager["AdvanceQuestion"]):
+    def get_by_natural_key(self, review_id: int, submitting_state_id: int) -> "AdvanceQuestion":
+        return self.get(review_id=review_id, submitting_state_id=submitting_state_id)
+
+
+class AdvanceQuestion(TimeStampedModel):
+    """Written questions a state sent to the state under review through the troika before the dialogue."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="advance_questions")
+    submitting_state = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="advance_questions")
+    text = models.TextField(blank=True, help_text="The questions as submitted; empty when not in the record.")
+    report_text = models.TextField(blank=True, help_text="What the source says of them, in its own words.")
+    position = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Place in the source's list.")
+    source = models.CharField(max_length=200, help_text="e.g. A/HRC/11/25 para. 4.")
+    verification = models.CharField(max_length=10, choices=Verification.choices, default=Verification.VERIFIED)
+
+    objects = AdvanceQuestionManager()
+
+    class Meta:
+        ordering = ["review", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "submitting_state"], name="advance_question_one_per_state_review"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Advance questions of {self.submitting_state} to {self.review}"
+
+    def natural_key(self) -> tuple[int, int]:
+        return (self.review_id, self.submitting_state_id)

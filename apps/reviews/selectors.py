@@ -10,7 +10,16 @@ from django.utils import timezone
 
 from apps.common.search import search_queryset
 from apps.recommendations.models import Recommendation, Theme
-from apps.reviews.models import Cycle, Deadline, Review, Session, Stakeholder, Statement
+from apps.reviews.models import (
+    AdvanceQuestion,
+    Cycle,
+    Deadline,
+    Review,
+    Session,
+    SpeakersListEntry,
+    Stakeholder,
+    Statement,
+)
 from apps.states.models import MemberState
 
 
@@ -48,13 +57,30 @@ def _count_of(model: type[Statement] | type[Recommendation]) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+def speakers_not_heard_list(*, review: Review | None = None) -> QuerySet[SpeakersListEntry]:
+    """Delegations inscribed on a speakers' list that were not heard, in the source's order."""
+    entries = SpeakersListEntry.objects.filter(status=SpeakersListEntry.Status.NOT_HEARD).select_related(
+        "speaker_state"
+    )
+    return entries.filter(review=review) if review is not None else entries
+
+
+def advance_question_list(*, review: Review | None = None) -> QuerySet[AdvanceQuestion]:
+    """Advance written questions, in the source's order of submitting states."""
+    questions = AdvanceQuestion.objects.select_related("submitting_state")
+    return questions.filter(review=review) if review is not None else questions
+
+
 def review_list() -> QuerySet[Review]:
-    """Reviews with their state, session, troika, deadlines and counts: 1 query + 2 prefetches."""
+    """Reviews with their state, session, troika, deadlines, speakers not heard, advance questions and
+    counts: 1 query + 4 prefetches."""
     return (
         Review.objects.select_related("state_under_review", "session__cycle")
         .prefetch_related(
             Prefetch("troika", queryset=MemberState.objects.only("id", "iso3", "name")),
             Prefetch("deadlines", queryset=Deadline.objects.order_by("due_at")),
+            Prefetch("speakers_list", queryset=speakers_not_heard_list(), to_attr="speakers_not_heard"),
+            Prefetch("advance_questions", queryset=advance_question_list()),
         )
         .annotate(statements_total=_count_of(Statement), recommendations_total=_count_of(Recommendation))
     )

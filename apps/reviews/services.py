@@ -18,7 +18,16 @@ from apps.recommendations.models import Recommendation, Theme
 from apps.reviews.models import Review, Stakeholder, Statement
 from apps.states.models import MemberState
 
-STATEMENT_FIELDS = ["forum", "speaking_order", "text", "language", "seconds_used", "source_url"]
+STATEMENT_FIELDS = [
+    "forum",
+    "speaking_order",
+    "text",
+    "text_kind",
+    "source",
+    "language",
+    "seconds_used",
+    "source_url",
+]
 
 
 def statement_next_speaking_order(*, review: Review, forum: str = Statement.Forum.WORKING_GROUP) -> int:
@@ -46,6 +55,8 @@ def statement_log(
     speaker_state: MemberState | None = None,
     speaker_stakeholder: Stakeholder | None = None,
     text: str = "",
+    text_kind: str = Statement.TextKind.DELIVERED,
+    source: str = "",
     forum: str = Statement.Forum.WORKING_GROUP,
     speaking_order: int | None = None,
     language: str = "en",
@@ -67,6 +78,8 @@ def statement_log(
         forum=forum,
         speaking_order=speaking_order,
         text=text,
+        text_kind=text_kind,
+        source=source,
         language=language,
         seconds_used=seconds_used,
         source_url=source_url,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from apps.common.api import CappedPaginator
 from apps.recommendations.selectors import recommendation_list
 from apps.reminders.selectors import subscription_list_for_user
+from apps.reviews import selectors as review_selectors
 from apps.reviews.models import Review, Statement
 from apps.reviews.services import statement_delete, statement_log, statement_next_speaking_order, statement_update
 from apps.web import selectors
@@ -55,6 +56,7 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
         raise Http404("No review with this number.")
     form = ReviewThemeForm(request.GET or None, review=review)
     theme = form.cleaned_data.get("theme") if form.is_valid() else None
+    advance_questions = list(review_selectors.advance_question_list(review=review))
     return render(
         request,
         "web/review_detail.html",
@@ -65,6 +67,9 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
             "refugees_theme": selectors.theme_refugees(),
             "deadlines": selectors.deadline_list_for_review(review=review),
             "statements": selectors.statement_list_for_review(review=review),
+            "speakers_not_heard": list(review_selectors.speakers_not_heard_list(review=review)),
+            "advance_questions": advance_questions,
+            "advance_questions_with_text": any(question.text for question in advance_questions),
             "groups": selectors.recommendations_by_state(review=review, theme=theme),
             "can_log": request.user.has_perm("reviews.add_statement"),
             "can_change": request.user.has_perm("reviews.change_statement"),

@@ -99,11 +99,21 @@ def test_statements_export_as_csv(client: Client, reference_data: None) -> None:
     StatementFactory(review=review, speaker_state=MemberState.objects.get(iso3="USA"), speaking_order=1)
     StatementFactory(review=review, speaker_state=MemberState.objects.get(iso3="DEU"), speaking_order=2)
 
-    response = client.get(f"{API}/statements/", {"format": "csv"})
+    response = client.get(f"{API}/statements/", {"format": "csv", "review": review.pk})
 
     rows = csv_rows(body(response))
     assert list(rows[0]) == STATEMENT_COLUMNS
     assert [row["speaker_state"] for row in rows] == ["USA", "DEU"]
+    assert {row["text_kind"] for row in rows} == {"delivered"}
+
+
+def test_a_statement_export_says_when_the_text_is_the_reports_summary(client: Client, reference_data: None) -> None:
+    review = Review.objects.get(state_under_review__iso3="CHN", session__number=4)
+
+    rows = csv_rows(body(client.get(f"{API}/statements/", {"format": "csv", "review": review.pk})))
+
+    canada = next(row for row in rows if row["speaker_state"] == "CAN")
+    assert (canada["text_kind"], canada["source"]) == ("report_summary", "A/HRC/11/25 para. 28")
 
 
 def test_an_export_reimports_to_the_same_records(client: Client, reference_data: None, few_per_chunk: None) -> None:

@@ -228,6 +228,8 @@ SPECTACULAR_SETTINGS = {
         "StakeholderKindEnum": "apps.reviews.models.Stakeholder.Kind",
         "RecordCoverageEnum": "apps.reviews.models.Review.RecordCoverage",
         "VerificationEnum": "apps.common.models.Verification",
+        "ReviewStatusEnum": "apps.reviews.models.Review.Status",
+        "SpeakersListEntryStatusEnum": "apps.reviews.models.SpeakersListEntry.Status",
     },
 }
 

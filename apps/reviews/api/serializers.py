@@ -12,7 +12,16 @@ from apps.common.search import snippet_html
 from apps.common.timezones import is_known_timezone, validate_timezone
 from apps.recommendations.api.serializers import ThemeRefSerializer
 from apps.recommendations.models import Recommendation, Theme
-from apps.reviews.models import Cycle, Deadline, Review, Session, Stakeholder, Statement
+from apps.reviews.models import (
+    AdvanceQuestion,
+    Cycle,
+    Deadline,
+    Review,
+    Session,
+    SpeakersListEntry,
+    Stakeholder,
+    Statement,
+)
 from apps.reviews.services import STATEMENT_FIELDS
 from apps.states.api.serializers import StateRefSerializer
 from apps.states.models import MemberState
@@ -121,6 +130,29 @@ class FactSourceSerializer(serializers.Serializer):
     verification = serializers.ChoiceField(choices=Verification.choices)
 
 
+class SpeakerNotHeardSerializer(serializers.ModelSerializer):
+    """A delegation inscribed on the review's speakers' list that was not heard (a fact of the list)."""
+
+    state = StateRefSerializer(source="speaker_state", read_only=True)
+    status_name = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = SpeakersListEntry
+        fields = ["state", "listed_as", "position", "status", "status_name", "source", "verification"]
+        read_only_fields = fields
+
+
+class AdvanceQuestionSerializer(serializers.ModelSerializer):
+    """Written questions a state sent before the dialogue; `text` is empty when not in the record."""
+
+    submitting_state = StateRefSerializer(read_only=True)
+
+    class Meta:
+        model = AdvanceQuestion
+        fields = ["submitting_state", "position", "text", "report_text", "source", "verification"]
+        read_only_fields = fields
+
+
 class ReviewSerializer(serializers.ModelSerializer):
     """A review, read: its state, session, troika, deadlines and how much of it the record holds."""
 
@@ -130,6 +162,10 @@ class ReviewSerializer(serializers.ModelSerializer):
     status_name = serializers.CharField(source="get_status_display", read_only=True)
     troika = StateRefSerializer(many=True, read_only=True)
     deadlines = DeadlineInReviewSerializer(many=True, read_only=True)
+    speakers_not_heard = SpeakerNotHeardSerializer(
+        many=True, read_only=True, help_text="Inscribed on the speakers' list, not able to make their statements."
+    )
+    advance_questions = AdvanceQuestionSerializer(many=True, read_only=True)
     statements_recorded = serializers.IntegerField(
         source="statements_total", read_only=True, help_text="Statements logged here."
     )
@@ -171,6 +207,8 @@ class ReviewSerializer(serializers.ModelSerializer):
             "statements_coverage",
             "notes",
             "deadlines",
+            "speakers_not_heard",
+            "advance_questions",
             "statements_recorded",
             "recommendations_recorded",
             "created_at",
@@ -235,6 +273,7 @@ class StatementSerializer(serializers.ModelSerializer):
     session = serializers.IntegerField(source="review.session.number", read_only=True)
     speaker = serializers.SerializerMethodField()
     forum_name = serializers.CharField(source="get_forum_display", read_only=True)
+    text_kind_name = serializers.CharField(source="get_text_kind_display", read_only=True)
     themes = ThemeRefSerializer(many=True, read_only=True)
     recommendations = RecommendationRefSerializer(many=True, read_only=True)
     snippet = serializers.SerializerMethodField(
@@ -254,6 +293,9 @@ class StatementSerializer(serializers.ModelSerializer):
             "forum_name",
             "speaking_order",
             "text",
+            "text_kind",
+            "text_kind_name",
+            "source",
             "language",
             "seconds_used",
             "source_url",

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.common.reference_china_2009 import REPORT_FILE, china_2009_objects
 from apps.common.reference_facts import (
     CHINA_REVIEWS,
     CYCLES,
@@ -64,9 +65,11 @@ class Command(BaseCommand):
         calendar = self.build_calendar()
         self.write("02_calendar.json", calendar)
         themes, recommendations = self.build_recommendations(data_dir)
+        recommendations, china_2009 = self.build_china_2009(data_dir, recommendations)
         self.write("03_themes.json", themes)
         self.write("04_china_recommendations.json", recommendations)
         self.write("05_stakeholders.json", self.build_stakeholders())
+        self.write("06_china_2009.json", china_2009)
 
     def build_stakeholders(self) -> list[dict[str, Any]]:
         # No pk: stakeholders load by natural key (name), so one added in the admin is never overwritten.
@@ -333,6 +336,20 @@ class Command(BaseCommand):
                 )
             )
         return deadlines
+
+    # -- China 2009, from its Working Group report (apps/common/reference_china_2009.py) ----------
+    def build_china_2009(
+        self, data_dir: Path, recommendations: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        return china_2009_objects(
+            report_text=(data_dir / REPORT_FILE).read_text(encoding="utf-8"),
+            state_names=self.spellings,
+            state_pk=self.state_pk,
+            review_pk=self.review_pk[4],
+            names_of=self.state_names,
+            recommendations=recommendations,
+            stamp={"created_at": TIMESTAMP, "updated_at": TIMESTAMP},
+        )
 
     # -- themes and recommendations -------------------------------------------------------------
     def load_errata(self) -> dict[tuple[str, str], list[dict[str, str]]]:
