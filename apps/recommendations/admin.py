@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.recommendations.importers import FORMATS, ImportSource, MalformedFileError, recommendation_import
@@ -24,9 +25,14 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(help_text="UPR Info export, OHCHR matrix CSV, or our own CSV (as exported).")
+    file = forms.FileField(
+        help_text=_(
+            "UPR Info export, OHCHR matrix CSV, our own CSV (as exported), or the OHCHR Universal Human Rights "
+            "Index export (JSON or XLSX)."
+        )
+    )
     format = forms.ChoiceField(
-        choices=[("", "Recognise from the header"), *[(name, name) for name in FORMATS]], required=False
+        choices=[("", _("Recognise from the content")), *[(name, name) for name in FORMATS]], required=False
     )
     dry_run = forms.BooleanField(required=False, initial=True, help_text="Check and report, then write nothing.")
 
