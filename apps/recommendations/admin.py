@@ -82,7 +82,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
             except MalformedFileError as exc:
                 form.add_error("file", f"Nothing imported: {exc}.")
             else:
-                level = messages.WARNING if report.counts["rejected"] else messages.SUCCESS
+                level = messages.WARNING if report.rejected else messages.SUCCESS
                 messages.add_message(request, level, report.counts_line())
         context = {
             **self.admin_site.each_context(request),

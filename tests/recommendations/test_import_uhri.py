@@ -387,6 +387,7 @@ def test_the_command_reads_the_export_whatever_its_name(db_ready: None, tmp_path
     assert "download.dat: uhri, JSON" in out
     assert "5 rows read: 1 created, 2 updated, 0 unchanged (0 duplicate rows), 2 rejected (2 of them skipped" in out
     assert "replaced: recommendation" in out
+    assert "rejected: download.dat" not in out  # skipped records are counted, not listed one by one
     written = json.loads(report_path.read_text())
     assert written["skipped_not_upr"] == 2
     assert len(written["replacements"]) == 1

@@ -78,9 +78,8 @@ class ImportReport:
 
     @property
     def rejected(self) -> list[RowOutcome]:
-        """Rejected rows, those skipped as not UPR recommendations last (they are usually most)."""
-        rejected = [outcome for outcome in self.outcomes if outcome.status == REJECTED]
-        return sorted(rejected, key=lambda o: o.detail.startswith(SKIPPED_NOT_UPR))
+        """Rejected rows, but for those skipped as not UPR recommendations (counted by `skipped`)."""
+        return [o for o in self.outcomes if o.status == REJECTED and not o.detail.startswith(SKIPPED_NOT_UPR)]
 
     def summary_lines(self) -> list[str]:
         lines = [

@@ -42,7 +42,7 @@ from apps.recommendations.importers.report import (
     MalformedFileError,
     RowOutcome,
 )
-from apps.recommendations.importers.uhri import UhriRecord, parse_uhri, read_uhri, uhri_kind
+from apps.recommendations.importers.uhri import UhriRecord, parse_uhri, read_uhri, skipped_reason, uhri_kind
 from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, Theme
 from apps.recommendations.services import recommendation_search_refresh
 from apps.reviews.models import Review
@@ -134,8 +134,11 @@ def _parse_uhri_source(
         read_uhri(source.data, kind), desc=source.name, unit=" records", disable=not progress, file=sys.stderr
     ):
         summary.rows += 1
-        outcome = RowOutcome(source.name, record.line, UNCHANGED)
+        skipped = skipped_reason(record.values)
+        outcome = RowOutcome(source.name, record.line, REJECTED if skipped else UNCHANGED, skipped or "")
         report.outcomes.append(outcome)
+        if skipped:
+            continue  # most of the export: other mechanisms' records
         candidate = _check(outcome, record, matcher)
         if candidate is not None:
             candidates.append(candidate)

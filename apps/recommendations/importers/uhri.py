@@ -302,12 +302,20 @@ def is_upr_recommendation(values: dict[str, Any]) -> bool:
     return _label(values.get("Body")).casefold() == "upr" and (not kind or "recommendation" in kind)
 
 
+def skipped_reason(values: dict[str, Any]) -> str | None:
+    """Why a record is skipped (another mechanism's, or not a recommendation), or None for a UPR recommendation."""
+    if "Body" not in values or is_upr_recommendation(values):
+        return None
+    shown = " ".join(filter(None, [_label(values.get("Body")), _label(values.get("AnnotationType"))]))
+    return f"{SKIPPED_NOT_UPR} ({shown or _('no Body')})"
+
+
 def parse_uhri(values: dict[str, Any], line: int) -> ParsedRow:
-    """A UHRI record as a ParsedRow, or RowRejected with the reason (a non-UPR record: SKIPPED_NOT_UPR)."""
+    """A UPR record as a ParsedRow, or RowRejected with the reason (a non-UPR record: SKIPPED_NOT_UPR)."""
     ident = _label(values.get("AnnotationId"))
-    if "Body" in values and not is_upr_recommendation(values):
-        shown = " ".join(filter(None, [_label(values.get("Body")), _label(values.get("AnnotationType"))]))
-        raise RowRejected(f"{SKIPPED_NOT_UPR} ({shown or _('no Body')})")
+    skipped = skipped_reason(values)
+    if skipped:
+        raise RowRejected(skipped)
     try:
         return _parse_upr(values, line, ident)
     except RowRejected as exc:
