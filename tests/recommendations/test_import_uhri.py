@@ -18,6 +18,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from apps.recommendations.importers import ImportSource, MalformedFileError, recommendation_import
+from apps.recommendations.importers.paraphrases import Candidate, Paraphrase, paraphrase_replacements
 from apps.recommendations.importers.report import SKIPPED_NOT_UPR
 from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, Theme
 from apps.reviews.models import Review, Session
@@ -431,3 +432,50 @@ def test_a_malformed_upload_is_a_form_error_and_writes_nothing(db_ready: None, c
     assert response.status_code == 400
     assert "Nothing imported: uhri.json is JSON, but its top level is not an array" in response.content.decode()
     assert refugee_paraphrase_of_korea_2024().text_status == Recommendation.TextStatus.PARAPHRASE
+
+
+def paraphrase(pk: int, text: str, *, states: frozenset[int] = frozenset({1}), on_theme: bool = True) -> Paraphrase:
+    return Paraphrase(Recommendation(pk=pk, review_id=7, text=text), states, on_theme)
+
+
+def test_each_paraphrase_takes_its_closest_text_once() -> None:
+    found, left = paraphrase_replacements(
+        candidates=[
+            Candidate("other", 7, frozenset({1}), TEXT_2024_OTHER),
+            Candidate("refugees", 7, frozenset({1}), TEXT_2024_REFUGEES),
+            Candidate("another review", 8, frozenset({1}), TEXT_2024_REFUGEES),
+        ],
+        paraphrases=[
+            paraphrase(
+                1,
+                "provide adequate protection to foreign escapees including those from the DPRK; respect "
+                "international norms including the principle of non-refoulement",
+            ),
+            paraphrase(2, "protect foreign escapees from the DPRK and respect non-refoulement"),
+        ],
+    )
+
+    assert {key: r.recommendation.pk for key, r in found.items()} == {"refugees": 1}
+    assert [rec.pk for rec, _score in left] == [2]
+
+
+def test_a_paraphrase_on_the_project_theme_wants_a_text_on_that_subject() -> None:
+    generic = "respect international norms and provide adequate protection to foreign workers"
+    candidates = [Candidate("workers", 7, frozenset({1}), generic)]
+    text = "provide adequate protection to foreign escapees; respect international norms"
+
+    on_theme, _ = paraphrase_replacements(candidates=candidates, paraphrases=[paraphrase(1, text)])
+    off_theme, _ = paraphrase_replacements(candidates=candidates, paraphrases=[paraphrase(1, text, on_theme=False)])
+
+    assert on_theme == {}
+    assert list(off_theme) == ["workers"]
+
+
+def test_a_paraphrase_of_one_state_is_not_replaced_by_another_states_text() -> None:
+    found, left = paraphrase_replacements(
+        candidates=[Candidate("czechia", 7, frozenset({2}), TEXT_2024_REFUGEES)],
+        paraphrases=[paraphrase(1, TEXT_2024_REFUGEES)],
+    )
+
+    assert found == {}
+    assert left == []

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 from tqdm import tqdm
 
@@ -126,8 +127,8 @@ def _parse_uhri_source(
     """The UPR records of a UHRI export (JSON or XLSX), checked like the rows of the CSV formats below."""
     kind = uhri_kind(source.data)
     if kind is None:
-        raise MalformedFileError("is not a UHRI export (neither a JSON array nor an XLSX workbook)")
-    summary = FileSummary(source.name, UHRI, kind, "recognised from the content", "n/a")
+        raise MalformedFileError(gettext("is not a UHRI export (neither a JSON array nor an XLSX workbook)"))
+    summary = FileSummary(source.name, UHRI, kind, gettext("recognised from the content"), "n/a")
     report.files.append(summary)
     candidates = []
     for record in tqdm(
@@ -428,15 +429,28 @@ def _paraphrase_replacements(
         candidate, rec = by_key[key], replacement.recommendation  # type: ignore[index]
         replaced[key] = rec  # type: ignore[index]
         report.replacements.append(
-            f"recommendation {rec.pk} ({rec.review}): the paraphrase {rec.text[:80]!r} becomes the UN text of "
-            f"{candidate.file} line {candidate.row.line}, {candidate.row.text[:80]!r} (similarity "
-            f"{replacement.similarity:.2f}); its history keeps the paraphrase"
+            gettext(
+                "recommendation %(id)s (%(review)s): the paraphrase %(old)r becomes the UN text of %(file)s "
+                "line %(line)s, %(new)r (similarity %(score).2f); its history keeps the paraphrase"
+            )
+            % {
+                "id": rec.pk,
+                "review": rec.review,
+                "old": rec.text[:80],
+                "file": candidate.file,
+                "line": candidate.row.line,
+                "new": candidate.row.text[:80],
+                "score": replacement.similarity,
+            }
         )
     _keep_paraphrases_in_history(list(replaced.values()))
     for rec, score in left:
         report.notes.append(
-            f"recommendation {rec.pk} ({rec.review}) stays a paraphrase: no imported text of its review and "
-            f"states is close enough (best similarity {score:.2f})"
+            gettext(
+                "recommendation %(id)s (%(review)s) stays a paraphrase: no imported text of its review and "
+                "states is close enough (best similarity %(score).2f)"
+            )
+            % {"id": rec.pk, "review": rec.review, "score": score}
         )
     return replaced
 
