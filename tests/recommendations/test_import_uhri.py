@@ -242,6 +242,7 @@ def test_a_2024_paraphrase_becomes_the_un_text_and_keeps_its_history(db_ready: N
         (TEXT_2024_REFUGEES, "verbatim"),
     ]
     assert details(report)[5][0] == "updated"
+    assert details(report)[5][1].startswith("replaced the reported paraphrase; changed: ")
     assert "text" in details(report)[5][1] and "text_status" in details(report)[5][1]
     assert len(report.replacements) == 1
     assert f"recommendation {paraphrase.pk} " in report.replacements[0]

@@ -379,6 +379,9 @@ def recommendation_import(
     for candidate in primaries:
         for duplicate in candidate.duplicates:
             duplicate.outcome.recommendation_id = candidate.outcome.recommendation_id
+    for candidate in primaries:
+        if id(candidate) in replacements and candidate.outcome.status == UPDATED:
+            candidate.outcome.detail = gettext("replaced the reported paraphrase; ") + candidate.outcome.detail
     for candidate in candidates:
         if candidate.row.notes and candidate.outcome.status != REJECTED:
             candidate.outcome.detail = "; ".join(filter(None, [candidate.outcome.detail, *candidate.row.notes]))

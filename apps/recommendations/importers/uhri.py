@@ -119,7 +119,7 @@ def _json_records(data: bytes) -> Iterator[UhriRecord]:
         raise MalformedFileError(_("is JSON, but its top level is not an array of UHRI records"))
     number = 0
     try:
-        for number, item in enumerate(ijson.items(io.BytesIO(data), "item", use_float=True), start=1):  # noqa: B007
+        for number, item in enumerate(ijson.items(io.BytesIO(data), "item", use_float=True), start=1):
             if not isinstance(item, dict):
                 raise MalformedFileError(
                     _("record %(number)d is %(kind)s, not an object") % {"number": number, "kind": type(item).__name__}
