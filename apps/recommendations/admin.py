@@ -25,9 +25,14 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(help_text="UPR Info export, OHCHR matrix CSV, or our own CSV (as exported).")
+    file = forms.FileField(
+        help_text=_(
+            "UPR Info export, OHCHR matrix CSV, our own CSV (as exported), or the OHCHR Universal Human Rights "
+            "Index export (JSON or XLSX)."
+        )
+    )
     format = forms.ChoiceField(
-        choices=[("", "Recognise from the header"), *[(name, name) for name in FORMATS]], required=False
+        choices=[("", _("Recognise from the content")), *[(name, name) for name in FORMATS]], required=False
     )
     dry_run = forms.BooleanField(required=False, initial=True, help_text="Check and report, then write nothing.")
 
@@ -89,7 +94,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
             except MalformedFileError as exc:
                 form.add_error("file", f"Nothing imported: {exc}.")
             else:
-                level = messages.WARNING if report.counts["rejected"] else messages.SUCCESS
+                level = messages.WARNING if report.rejected else messages.SUCCESS
                 messages.add_message(request, level, report.counts_line())
         context = {
             **self.admin_site.each_context(request),

@@ -15,6 +15,9 @@ class Theme(TimeStampedModel):
         OHCHR = "ohchr", "OHCHR / Universal Human Rights Index"
         UPR_INFO = "upr_info", "UPR Info issue"
         PROJECT = "project", "UPR Tracker"
+        # UHRI's current thesaurus, by name: not the coded OHCHR terms (see importers/uhri.py).
+        UHRI = "uhri", _("Universal Human Rights Index theme (by name)")
+        SDG = "sdg", _("Sustainable Development Goal target")
 
     scheme = models.CharField(max_length=10, choices=Scheme.choices)
     code = models.CharField(max_length=80, help_text="e.g. G5 for OHCHR, a slug for the others.")
@@ -28,7 +31,9 @@ class Theme(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}" if self.scheme == self.Scheme.OHCHR else self.name
+        if self.scheme in (self.Scheme.OHCHR, self.Scheme.SDG):
+            return f"{self.code} {self.name}"
+        return self.name
 
 
 # The theme advocates filter on most: Theme(scheme=PROJECT, code=DPRK_REFUGEES_THEME_CODE).

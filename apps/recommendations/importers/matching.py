@@ -16,7 +16,7 @@ from apps.states.models import MemberState, StateAlias, normalize_state_name
 
 # Schemes whose terms an import may add: their names come with the file. Our project's own themes
 # are curated by hand, so an unknown project theme is a rejected row.
-CREATABLE_SCHEMES = {Theme.Scheme.UPR_INFO, Theme.Scheme.OHCHR}
+CREATABLE_SCHEMES = {Theme.Scheme.UPR_INFO, Theme.Scheme.OHCHR, Theme.Scheme.UHRI, Theme.Scheme.SDG}
 
 
 class Matcher:

@@ -20,7 +20,8 @@ from apps.recommendations.models import Recommendation
 UPR_INFO = "upr-info"
 OHCHR_MATRIX = "ohchr-matrix"
 PLAIN_CSV = "csv"
-FORMATS = (UPR_INFO, OHCHR_MATRIX, PLAIN_CSV)
+UHRI = "uhri"  # JSON or XLSX, read by importers/uhri.py
+FORMATS = (UPR_INFO, OHCHR_MATRIX, PLAIN_CSV, UHRI)
 
 UPR_INFO_COLUMNS = [
     "To",
@@ -105,8 +106,13 @@ class ParsedRow:
     # Our field name → value, for the fields this format provides (and so may update).
     fields: dict[str, Any] = field(default_factory=dict)
     themes: list[ThemeRef] | None = None
-    # The theme schemes this row's themes replace on update; other schemes' themes are kept.
+    # The theme schemes this row's themes replace on update (comma-separated); other schemes' themes are kept.
     theme_schemes: str = ALL_THEME_SCHEMES
+    # Set by formats that bring the UN text: a reported paraphrase of the same review and state may be
+    # replaced by this row's text, which is then attributed to this source.
+    replaces_paraphrase_source: str = ""
+    # Odd values the row was imported despite (e.g. no report symbol), listed in the report.
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass

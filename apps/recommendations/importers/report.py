@@ -15,7 +15,10 @@ CREATED = "created"
 UPDATED = "updated"
 UNCHANGED = "unchanged"
 REJECTED = "rejected"
+SHOWN_NOTES = 20
 STATUSES = (CREATED, UPDATED, UNCHANGED, REJECTED)
+# The reason of a rejected record that is not a UPR recommendation (UHRI holds every UN mechanism's).
+SKIPPED_NOT_UPR = "skipped: not a UPR recommendation"
 
 
 @dataclass
@@ -48,6 +51,9 @@ class ImportReport:
     created_sessions: list[int] = field(default_factory=list)
     created_reviews: list[str] = field(default_factory=list)
     created_themes: list[str] = field(default_factory=list)
+    # Paraphrases replaced by the UN text, and other per-row remarks on rows that were imported.
+    replacements: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
 
@@ -66,8 +72,14 @@ class ImportReport:
         return sum(1 for outcome in self.outcomes if outcome.duplicate_of is not None)
 
     @property
+    def skipped(self) -> int:
+        """Rejected rows that are not UPR recommendations (counted among the rejected)."""
+        return sum(1 for o in self.outcomes if o.status == REJECTED and o.detail.startswith(SKIPPED_NOT_UPR))
+
+    @property
     def rejected(self) -> list[RowOutcome]:
-        return [outcome for outcome in self.outcomes if outcome.status == REJECTED]
+        """Rejected rows, but for those skipped as not UPR recommendations (counted by `skipped`)."""
+        return [o for o in self.outcomes if o.status == REJECTED and not o.detail.startswith(SKIPPED_NOT_UPR)]
 
     def summary_lines(self) -> list[str]:
         lines = [
@@ -83,6 +95,10 @@ class ImportReport:
             lines.append(f"reviews created: {len(self.created_reviews)}")
         if self.created_themes:
             lines.append(f"themes created: {', '.join(self.created_themes)}")
+        lines += [f"replaced: {line}" for line in self.replacements]
+        lines += [f"note: {line}" for line in self.notes[:SHOWN_NOTES]]
+        if len(self.notes) > SHOWN_NOTES:
+            lines.append(f"… and {len(self.notes) - SHOWN_NOTES} more notes in the report file")
         for name, (rows, suggestions) in sorted(self.unknown_states.items()):
             hint = f" — did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
             lines.append(f"unknown state {name!r} in {rows} rows{hint}")
@@ -94,7 +110,9 @@ class ImportReport:
         return (
             f"{self.rows_read} rows read: {counts[CREATED]} created, {counts[UPDATED]} updated, "
             f"{counts[UNCHANGED]} unchanged ({self.duplicates} duplicate rows), {counts[REJECTED]} rejected"
-            f" in {self.seconds:.1f} s{rate}" + (" — dry run, nothing written" if self.dry_run else "")
+            + (f" ({self.skipped} of them {SKIPPED_NOT_UPR})" if self.skipped else "")
+            + f" in {self.seconds:.1f} s{rate}"
+            + (" — dry run, nothing written" if self.dry_run else "")
         )
 
     def rejected_lines(self, limit: int | None = None) -> list[str]:
@@ -115,6 +133,9 @@ class ImportReport:
                 "created_sessions": self.created_sessions,
                 "created_reviews": self.created_reviews,
                 "created_themes": self.created_themes,
+                "skipped_not_upr": self.skipped,
+                "replacements": self.replacements,
+                "notes": self.notes,
                 "rows": [vars(o) for o in self.outcomes],
             }
             path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")

@@ -14,17 +14,20 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 from tqdm import tqdm
 
 from apps.recommendations.fingerprint import recommendation_fingerprint
 from apps.recommendations.importers.encoding import decode_file
 from apps.recommendations.importers.matching import Matcher
+from apps.recommendations.importers.paraphrases import Candidate, Paraphrase, paraphrase_replacements
 from apps.recommendations.importers.pg_bulk import pg_insert_with_history
 from apps.recommendations.importers.readers import (
     ALL_THEME_SCHEMES,
     PARSERS,
     PREFERRED_ENCODING,
+    UHRI,
     ParsedRow,
     RowRejected,
     read_rows,
@@ -40,7 +43,8 @@ from apps.recommendations.importers.report import (
     MalformedFileError,
     RowOutcome,
 )
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.importers.uhri import UhriRecord, parse_uhri, read_uhri, skipped_reason, uhri_kind
+from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, Theme
 from apps.recommendations.services import recommendation_search_refresh
 from apps.reviews.models import Review
 from apps.states.models import MemberState
@@ -80,7 +84,7 @@ class _Candidate:
         return (self.review.pk, self.fingerprint, frozenset(state.pk for state in self.states))
 
     def owns_scheme(self, scheme: str) -> bool:
-        return self.row.theme_schemes in (ALL_THEME_SCHEMES, scheme)
+        return self.row.theme_schemes == ALL_THEME_SCHEMES or scheme in self.row.theme_schemes.split(",")
 
 
 def _chunks(items: Sequence[Any], size: int = IN_CHUNK) -> Iterable[Sequence[Any]]:
@@ -117,6 +121,55 @@ def _validate(row: ParsedRow, states: list[MemberState]) -> Recommendation:
     return candidate
 
 
+def _parse_uhri_source(
+    source: ImportSource, matcher: Matcher, report: ImportReport, progress: bool
+) -> list["_Candidate"]:
+    """The UPR records of a UHRI export (JSON or XLSX), checked like the rows of the CSV formats below."""
+    kind = uhri_kind(source.data)
+    if kind is None:
+        raise MalformedFileError(gettext("is not a UHRI export (neither a JSON array nor an XLSX workbook)"))
+    summary = FileSummary(source.name, UHRI, kind, gettext("recognised from the content"), "n/a")
+    report.files.append(summary)
+    candidates = []
+    for record in tqdm(
+        read_uhri(source.data, kind), desc=source.name, unit=" records", disable=not progress, file=sys.stderr
+    ):
+        summary.rows += 1
+        skipped = skipped_reason(record.values)
+        outcome = RowOutcome(source.name, record.line, REJECTED if skipped else UNCHANGED, skipped or "")
+        report.outcomes.append(outcome)
+        if skipped:
+            continue  # most of the export: other mechanisms' records
+        candidate = _check(outcome, record, matcher)
+        if candidate is not None:
+            candidates.append(candidate)
+    return candidates
+
+
+def _check(outcome: RowOutcome, record: UhriRecord, matcher: Matcher) -> "_Candidate | None":
+    """A record parsed and checked in memory: a candidate to write, or None with the outcome rejected.
+
+    The same checks as the loop of _parse_sources makes for the CSV formats.
+    """
+    try:
+        row = parse_uhri(record.values, record.line)
+        if not row.state_under_review:
+            raise RowRejected("no state under review")
+        reviewed = matcher.state(row.state_under_review, "state under review")
+        states = [matcher.state(name, "recommending state") for name in row.recommending_states]
+        matcher.check_session(row.session)
+        for ref in row.themes or ():
+            matcher.check_theme(ref)
+        instance = _validate(row, states)
+    except RowRejected as exc:
+        _reject(outcome, str(exc))
+        return None
+    candidate = _Candidate(outcome.file, row, outcome, states, recommendation_fingerprint(row.text))
+    candidate.instance = instance
+    candidate.review = reviewed  # type: ignore[assignment]  # replaced by the Review below
+    return candidate
+
+
 def _parse_sources(
     sources: Sequence[ImportSource],
     fmt: str | None,
@@ -128,6 +181,9 @@ def _parse_sources(
     candidates: list[_Candidate] = []
     for source in sources:
         try:
+            if fmt == UHRI or (fmt is None and uhri_kind(source.data)):
+                candidates += _parse_uhri_source(source, matcher, report, progress)
+                continue
             guessed = fmt or sniff_format(source.data)
             decoded = decode_file(
                 source.data, prefer=PREFERRED_ENCODING.get(guessed or "", "cp1252"), encoding=encoding
@@ -278,9 +334,17 @@ def recommendation_import(
     to_create: list[tuple[_Candidate, Recommendation]] = []
     to_update: list[tuple[_Candidate, Recommendation, bool]] = []
     changed_fields: set[str] = set()
+    replacements = _paraphrase_replacements(primaries, existing, existing_themes, matcher, report)
     for candidate in primaries:
         rec = existing.get(candidate.key)
         paragraph = candidate.row.fields.get("paragraph", "")
+        if rec is None and id(candidate) in replacements:
+            rec = replacements[id(candidate)]
+            candidate.row.fields.update(
+                text=candidate.row.text,
+                fingerprint=candidate.fingerprint,
+                text_source=candidate.row.replaces_paraphrase_source,
+            )
         if rec is None:
             holder = paragraphs.get((candidate.key[0], paragraph)) if paragraph else None
             if holder is not None:
@@ -318,6 +382,13 @@ def recommendation_import(
     for candidate in primaries:
         for duplicate in candidate.duplicates:
             duplicate.outcome.recommendation_id = candidate.outcome.recommendation_id
+    for candidate in primaries:
+        if id(candidate) in replacements and candidate.outcome.status == UPDATED:
+            candidate.outcome.detail = gettext("replaced the reported paraphrase; ") + candidate.outcome.detail
+    for candidate in candidates:
+        if candidate.row.notes and candidate.outcome.status != REJECTED:
+            candidate.outcome.detail = "; ".join(filter(None, [candidate.outcome.detail, *candidate.row.notes]))
+            report.notes += [f"{candidate.file}, line {candidate.row.line}: {note}" for note in candidate.row.notes]
     report.phases["write"] = time.monotonic() - started - sum(report.phases.values())
     touched = [rec.pk for rec in created] + [rec.pk for _, rec, _ in to_update]
     for chunk in _chunks(touched, 5000):
@@ -332,6 +403,80 @@ def recommendation_import(
         transaction.set_rollback(True)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _paraphrase_replacements(
+    primaries: list[_Candidate],
+    existing: dict[Any, Recommendation],
+    existing_themes: dict[int, list[tuple[int, str]]],
+    matcher: Matcher,
+    report: ImportReport,
+) -> dict[int, Recommendation]:
+    """The reported paraphrase each row replaces with the UN text (by id() of the row), reported.
+
+    Only rows of a format that brings the UN text, and that match none of our records by text, may
+    replace a paraphrase; see importers/paraphrases.py for how the closest one is chosen.
+    """
+    rows = [c for c in primaries if c.row.replaces_paraphrase_source and c.key not in existing]
+    if not rows:
+        return {}
+    project = matcher.themes.get((Theme.Scheme.PROJECT, DPRK_REFUGEES_THEME_CODE))
+    paraphrases = [
+        Paraphrase(rec, key[2], project is not None and any(t == project.pk for t, _ in existing_themes[rec.pk]))
+        for key, rec in existing.items()
+        if rec.text_status == Recommendation.TextStatus.PARAPHRASE
+    ]
+    by_key = {id(c): c for c in rows}
+    found, left = paraphrase_replacements(
+        candidates=[Candidate(id(c), c.key[0], c.key[2], c.row.text) for c in rows], paraphrases=paraphrases
+    )
+    replaced: dict[int, Recommendation] = {}
+    for key, replacement in found.items():
+        candidate, rec = by_key[key], replacement.recommendation  # type: ignore[index]
+        replaced[key] = rec  # type: ignore[index]
+        report.replacements.append(
+            gettext(
+                "recommendation %(id)s (%(review)s): the paraphrase %(old)r becomes the UN text of %(file)s "
+                "line %(line)s, %(new)r (similarity %(score).2f); its history keeps the paraphrase"
+            )
+            % {
+                "id": rec.pk,
+                "review": rec.review,
+                "old": rec.text[:80],
+                "file": candidate.file,
+                "line": candidate.row.line,
+                "new": candidate.row.text[:80],
+                "score": replacement.similarity,
+            }
+        )
+    _keep_paraphrases_in_history(list(replaced.values()))
+    for rec, score in left:
+        report.notes.append(
+            gettext(
+                "recommendation %(id)s (%(review)s) stays a paraphrase: no imported text of its review and "
+                "states is close enough (best similarity %(score).2f)"
+            )
+            % {"id": rec.pk, "review": rec.review, "score": score}
+        )
+    return replaced
+
+
+def _keep_paraphrases_in_history(recs: list[Recommendation]) -> None:
+    """Record the paraphrase in the history of a row that has none (reference data is loaded without).
+
+    The update that follows records the UN text; without this entry the history would not show the
+    paraphrase it replaced. It is dated when the row was last changed, the state it records.
+    """
+    if not recs:
+        return
+    history = Recommendation.history
+    with_history = set(history.filter(id__in=[rec.pk for rec in recs]).values_list("id", flat=True))
+    baseline = [rec for rec in recs if rec.pk not in with_history]
+    for rec in baseline:
+        rec._history_date = rec.updated_at  # type: ignore[attr-defined]
+    history.bulk_history_create(baseline, default_change_reason="reported paraphrase, before the import")
+    for rec in baseline:
+        del rec._history_date  # type: ignore[attr-defined]
 
 
 def _write_new(to_create: list[tuple[_Candidate, Recommendation]], now: Any, progress: bool) -> list[Recommendation]:
@@ -422,7 +567,7 @@ def _write_updates(to_update: list[tuple[_Candidate, Recommendation, bool]], fie
         for chunk in _chunks(ids):
             stale = ThemesThrough.objects.filter(recommendation_id__in=chunk)
             if scheme != ALL_THEME_SCHEMES:
-                stale = stale.filter(theme__scheme=scheme)
+                stale = stale.filter(theme__scheme__in=scheme.split(","))
             for rec_id, theme_id, mention in stale.exclude(mention="").values_list(
                 "recommendation_id", "theme_id", "mention"
             ):

@@ -1,4 +1,4 @@
-"""python manage.py import_recommendations FILE… [--format upr-info|ohchr-matrix|csv] [--dry-run] [--report FILE]"""
+"""python manage.py import_recommendations FILE… [--format upr-info|ohchr-matrix|csv|uhri] [--dry-run] [--report FILE]"""
 
 import sys
 from pathlib import Path
@@ -13,13 +13,14 @@ SHOWN_REJECTIONS = 20
 
 class Command(BaseCommand):
     help = (
-        "Import recommendations from the UPR Info export, the OHCHR matrix CSV or our own CSV. "
+        "Import recommendations from the UPR Info export, the OHCHR matrix CSV, our own CSV or the OHCHR "
+        "Universal Human Rights Index export (JSON or XLSX). "
         "Idempotent; every row is reported as created, updated, unchanged or rejected."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", type=Path)
-        parser.add_argument("--format", choices=FORMATS, help="default: recognised from each file's header")
+        parser.add_argument("--format", choices=FORMATS, help="default: recognised from each file's content")
         parser.add_argument("--encoding", help="skip detection (e.g. mac_roman, cp1252, utf_8)")
         parser.add_argument("--dry-run", action="store_true", help="do everything, then roll back")
         parser.add_argument("--report", type=Path, help="write every row's outcome to this CSV (or .json) file")
