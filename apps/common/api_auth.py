@@ -33,7 +33,8 @@ class TokenCredentialsThrottle(ClientAnonRateThrottle):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(required=False, help_text="Not needed when already signed in.")
+    # The User model's limit: a longer name is no one's, and the lockout records names up to 255 characters.
+    username = serializers.CharField(required=False, max_length=150, help_text="Not needed when already signed in.")
     password = serializers.CharField(required=False, style={"input_type": "password"}, trim_whitespace=False)
 
 

@@ -1,13 +1,10 @@
-"""Over a real socket (pytest-django's live server): the identity is the peer's address, not a header,
-and Chromium meets the lockout page after repeated wrong passwords."""
+"""Over a real socket (pytest-django's live server): the identity is the peer's address, not a header.
+(Chromium meeting the lockout page: tests/e2e/test_lockout_page.py, beside the browser fixtures.)"""
 
 import json
 import urllib.error
 import urllib.request
 
-import pytest
-
-from tests.e2e.conftest import browser, csp_violations, page  # noqa: F401  (Playwright fixtures)
 from tests.factories import UserFactory
 
 LIMIT = 5
@@ -34,15 +31,3 @@ def test_rotating_x_forwarded_for_over_http_does_not_escape_the_lockout(postgres
     status, body = post_token(live_server.url, "remote-advocate", "correct horse battery staple", "192.0.2.1")
     assert status == 429
     assert body["error"]["code"] == "locked_out"
-
-
-@pytest.mark.e2e
-def test_the_browser_shows_the_lockout_page(page, live_server):  # noqa: F811
-    UserFactory(username="browser-advocate")
-    for _ in range(LIMIT):
-        page.goto("/accounts/login/")
-        page.get_by_label("Username").fill("browser-advocate")
-        page.get_by_label("Password").fill("wrong password")
-        page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Log-in locked"
-    assert "Too many failed log-in attempts" in page.get_by_role("alert").inner_text()

@@ -96,3 +96,9 @@ def test_a_successful_login_clears_the_count(client, advocate):
     client.logout()
     for _ in range(LIMIT - 1):
         assert page_login(client, "/accounts/login/", "advocate", "wrong").status_code == 200
+
+
+def test_an_overlong_username_is_a_400_not_a_lockout_record_that_breaks(client):
+    response = token_login(client, "x" * 300, "guess")
+    assert response.status_code == 400
+    assert "username" in error_of(response)["fields"]
