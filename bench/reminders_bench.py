@@ -123,6 +123,7 @@ def measure(args: argparse.Namespace, port: int, sink: subprocess.Popen[str]) ->
     from django.db.models import Count
     from django.utils import timezone
 
+    from apps.accounts.models import ConfirmedEmail
     from apps.reminders.models import ReminderDelivery, Subscription
     from apps.reminders.services import reminder_sweep
     from apps.reviews.models import Cycle, Deadline, Review, Session
@@ -148,6 +149,14 @@ def measure(args: argparse.Namespace, port: int, sink: subprocess.Popen[str]) ->
     )
     Subscription.objects.bulk_create(
         [Subscription(user=u, review=review, lead_days=[30, 7, 1], timezone="Asia/Seoul") for u in users],
+        batch_size=2000,
+    )
+    # Reminders go only to confirmed addresses (apps/accounts): the seeded readers have confirmed theirs.
+    ConfirmedEmail.objects.bulk_create(
+        [
+            ConfirmedEmail(user=u, email=u.email, method=ConfirmedEmail.Method.STAFF, confirmed_at=timezone.now())
+            for u in users
+        ],
         batch_size=2000,
     )
     seeded = time.perf_counter() - seed_start

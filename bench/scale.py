@@ -290,6 +290,7 @@ def reminder_sweep_time(subscriptions: int) -> dict[str, Any]:
     First sweep: every subscription has its 1-day reminder due (deliveries created, batches enqueued);
     second sweep: nothing new (the steady state every few minutes). Everything seeded is deleted after.
     """
+    from apps.accounts.models import ConfirmedEmail
     from apps.reminders.models import Subscription
     from apps.reminders.services import reminder_sweep
 
@@ -312,6 +313,16 @@ def reminder_sweep_time(subscriptions: int) -> dict[str, Any]:
         )
         Subscription.objects.bulk_create(
             [Subscription(user=user, review=review, lead_days=[30, 7, 1]) for user in made], batch_size=5000
+        )
+        # Reminders go only to confirmed addresses (apps/accounts): the seeded readers have confirmed theirs.
+        ConfirmedEmail.objects.bulk_create(
+            [
+                ConfirmedEmail(
+                    user=user, email=user.email, method=ConfirmedEmail.Method.STAFF, confirmed_at=timezone.now()
+                )
+                for user in made
+            ],
+            batch_size=5000,
         )
         batches: list[list[int]] = []
         started = time.perf_counter()

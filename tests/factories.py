@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from apps.accounts.models import ConfirmedEmail
 from apps.recommendations.fingerprint import recommendation_fingerprint
 from apps.recommendations.models import Recommendation, Theme
 from apps.reminders.models import Subscription
@@ -17,10 +18,20 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def email_confirmed(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        """Confirmed by default, as most tests' readers are; UserFactory(email_confirmed=False) for one who is not."""
+        if create and obj.email and extracted is not False:
+            ConfirmedEmail.objects.update_or_create(
+                user=obj,
+                defaults={"email": obj.email, "method": ConfirmedEmail.Method.LINK, "confirmed_at": timezone.now()},
+            )
 
 
 class MemberStateFactory(factory.django.DjangoModelFactory):

@@ -15,6 +15,8 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
         name="api-docs",
     ),
+    # Ours first: e-mail confirmation, and the password views with limits and token revocation.
+    path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     # Before the web pages: /reviews/<id>/calendar.ics must match before /reviews/<id>/.
     path("", include("apps.reminders.urls")),

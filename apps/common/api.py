@@ -348,7 +348,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:
         message, code = "Request failed.", "error"
     response.data = error_body(code, message, fields)
-    if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
+    if isinstance(exc, exceptions.Throttled):
         response.data["error"]["code"] = "throttled"
     return response
 

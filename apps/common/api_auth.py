@@ -1,4 +1,8 @@
-"""API tokens: a user creates (or fetches) their own token and revokes it. One token per user."""
+"""API tokens: a user creates (or fetches) their own token and revokes it. One token per user.
+
+Password guesses here count towards the same lockout as the login pages (django-axes: `authenticate`
+gets the Django request), and a token is revoked whenever its user's password changes
+(apps.accounts.services.user_password_set)."""
 
 from typing import Any
 
@@ -9,19 +13,28 @@ from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
+from apps.accounts.lockout import lockout_message
+from apps.common.throttling import ClientAnonRateThrottle, ClientUserRateThrottle
 
-class TokenCredentialsThrottle(AnonRateThrottle):
-    """Password guesses against the token endpoint: few per minute per address, whatever the global rate."""
+
+class LockedOut(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = "Too many failed log-in attempts."
+    default_code = "locked_out"
+
+
+class TokenCredentialsThrottle(ClientAnonRateThrottle):
+    """Password guesses against the token endpoint: few per minute per client, whatever the global rate."""
 
     scope = "token"
     rate = "20/minute"
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(required=False, help_text="Not needed when already signed in.")
+    # The User model's limit: a longer name is no one's, and the lockout records names up to 255 characters.
+    username = serializers.CharField(required=False, max_length=150, help_text="Not needed when already signed in.")
     password = serializers.CharField(required=False, style={"input_type": "password"}, trim_whitespace=False)
 
 
@@ -44,7 +57,7 @@ def _token_response(token: Token, code: int) -> Response:
 class TokenView(APIView):
     """Create, read or revoke your own API token."""
 
-    throttle_classes = [TokenCredentialsThrottle, UserRateThrottle]
+    throttle_classes = [TokenCredentialsThrottle, ClientUserRateThrottle]
 
     def get_permissions(self) -> list[Any]:
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
@@ -70,6 +83,8 @@ class TokenView(APIView):
                     else {"password": ["This field is required."]}
                 )
             user = authenticate(request._request, username=username, password=password)
+            if getattr(request._request, "axes_locked_out", False):
+                raise LockedOut(lockout_message())
             if user is None or not user.is_active:
                 raise exceptions.AuthenticationFailed("Wrong username or password.")
         token, created = Token.objects.get_or_create(user=user)

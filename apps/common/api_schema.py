@@ -8,7 +8,9 @@ from rest_framework import serializers
 
 
 class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Machine-readable: invalid, not_found, not_authenticated, throttled, ...")
+    code = serializers.CharField(
+        help_text="Machine-readable: invalid, not_found, not_authenticated, throttled, locked_out, conflict, ..."
+    )
     message = serializers.CharField(help_text="A sentence for people.")
     # The metaclass moves declared fields off the class, so this does not shadow Serializer.fields.
     fields = serializers.DictField(  # type: ignore[assignment]
@@ -30,7 +32,10 @@ _ERROR_DESCRIPTIONS = {
     "409": "Conflicts with the record (still referred to, or a uniqueness rule).",
     "413": "Request body too large.",
     "415": "Unsupported media type (send JSON).",
-    "429": "Too many requests (throttled); retry after the Retry-After header's seconds.",
+    "429": (
+        "Too many requests (code throttled), or log-ins locked after repeated wrong passwords (code locked_out); "
+        "retry after the Retry-After header's seconds."
+    ),
 }
 _READ_ERRORS = ["400", "401", "403", "404", "405", "406", "413", "429"]
 _WRITE_ERRORS = [*_READ_ERRORS, "409", "415"]

@@ -39,6 +39,18 @@ class Subscription(TimeStampedModel):
                 ),
                 name="subscription_exactly_one_target",
             ),
+            # Identical subscriptions (same user, target, kinds and lead days; the service sorts both
+            # lists) would send the same reminder twice. Two constraints: NULL targets never collide.
+            models.UniqueConstraint(
+                fields=["user", "review", "kinds", "lead_days"],
+                condition=models.Q(review__isnull=False),
+                name="subscription_unique_review_settings",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "state_under_review", "kinds", "lead_days"],
+                condition=models.Q(state_under_review__isnull=False),
+                name="subscription_unique_state_settings",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -28,7 +28,9 @@ from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from apps.accounts.selectors import confirmed_email_condition, email_is_confirmed
 from apps.reminders.claims import deliveries_take_due, mark_sent_and_claim
 from apps.reminders.emails import delivery_message_id, reminder_message_build
 from apps.reminders.models import MAX_LEAD_DAYS, ReminderDelivery, Subscription
@@ -49,6 +51,31 @@ def _leads_normalised(leads: Any) -> Any:
     return leads
 
 
+def _kinds_normalised(kinds: Any) -> Any:
+    """Kinds sorted, each once, so that two subscriptions to the same kinds compare equal."""
+    if isinstance(kinds, list) and all(isinstance(k, str) for k in kinds):
+        return sorted(set(kinds))
+    return kinds
+
+
+def _refuse_duplicate(subscription: Subscription) -> None:
+    """An identical subscription (same target, kinds and lead days) would send every reminder twice.
+    The constraints `subscription_unique_*_settings` hold this against races; this gives the message."""
+    same: dict[str, Any] = {
+        "user_id": subscription.user_id,
+        "review_id": subscription.review_id,  # None matches IS NULL
+        "state_under_review_id": subscription.state_under_review_id,
+        "kinds": subscription.kinds,
+        "lead_days": subscription.lead_days,
+    }
+    twins = Subscription.objects.filter(**same).exclude(pk=subscription.pk)
+    if twins.exists():
+        raise ValidationError(
+            gettext_lazy("You already have a subscription to these deadlines with the same kinds and lead times."),
+            code="duplicate",
+        )
+
+
 @transaction.atomic
 def subscription_create(
     *,
@@ -64,12 +91,13 @@ def subscription_create(
         user=user,
         review=review,
         state_under_review=state_under_review,
-        kinds=list(kinds),
+        kinds=_kinds_normalised(list(kinds)),
         lead_days=_leads_normalised(list(lead_days)) if lead_days else [30, 7, 1],
         timezone=timezone_name,
         is_active=is_active,
     )
-    subscription.full_clean()
+    subscription.full_clean(validate_constraints=False)
+    _refuse_duplicate(subscription)
     subscription.save()
     return subscription
 
@@ -82,7 +110,9 @@ def subscription_update(*, subscription: Subscription, data: dict[str, Any]) -> 
     for name, value in data.items():
         setattr(subscription, name, value)
     subscription.lead_days = _leads_normalised(subscription.lead_days)
-    subscription.full_clean()
+    subscription.kinds = _kinds_normalised(subscription.kinds)
+    subscription.full_clean(validate_constraints=False)
+    _refuse_duplicate(subscription)
     subscription.save()
     return subscription
 
@@ -133,7 +163,8 @@ def _deliveries_create_due(*, now: dt.datetime) -> int:
     for row in deadlines:
         by_review[row[1]].append(row)
         by_state[row[2]].append(row)
-    subscriptions = Subscription.objects.filter(is_active=True).filter(
+    # Only to confirmed addresses: an address nobody proved to read gets nothing (apps/accounts).
+    subscriptions = Subscription.objects.filter(confirmed_email_condition(user_path="user__"), is_active=True).filter(
         Q(review_id__in=list(by_review)) | Q(state_under_review_id__in=list(by_state))
     )
     existing = set(
@@ -246,6 +277,8 @@ def _skip_reason(delivery: ReminderDelivery, now: dt.datetime) -> str:
         return "The deadline passed before the reminder could be sent."
     if not subscription.user.email:
         return "The subscriber has no e-mail address."
+    if not email_is_confirmed(user=subscription.user):
+        return "The subscriber's e-mail address is not confirmed."
     lead = current_lead(
         due_at=deadline.due_at, deadline_tz=deadline.timezone, lead_days=subscription.lead_days, now=now
     )
@@ -279,7 +312,9 @@ def reminder_batch_send(
     pending = ReminderDelivery.Status.PENDING
     deliveries = list(
         ReminderDelivery.objects.filter(id__in=delivery_ids, status=pending)
-        .select_related("subscription__user", "deadline__review__state_under_review", "deadline__review__session")
+        .select_related(
+            "subscription__user__confirmed_email", "deadline__review__state_under_review", "deadline__review__session"
+        )
         .order_by("id")
     )
     moved_from = _announced_dates(deliveries)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from apps.accounts.selectors import email_is_confirmed
 from apps.reminders import selectors, services
 from apps.reminders.forms import SubscriptionForm
 from apps.reminders.ics import deadline_calendar
@@ -30,6 +31,9 @@ def _own_or_404(request: HttpRequest, pk: int) -> Subscription:
 
 
 def _apply_errors(form: SubscriptionForm, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):  # e.g. an identical subscription exists: shown above the form
+        form.add_error(None, error)
+        return
     for name, errors in error.message_dict.items():
         form.add_error(name if name in form.fields else None, errors)
 
@@ -37,7 +41,8 @@ def _apply_errors(form: SubscriptionForm, error: ValidationError) -> None:
 @login_required
 def subscription_list(request: HttpRequest) -> HttpResponse:
     subscriptions = selectors.subscription_list_for_user(user=request.user)
-    return render(request, "reminders/subscription_list.html", {"subscriptions": subscriptions})
+    context = {"subscriptions": subscriptions, "email_confirmed": email_is_confirmed(user=request.user)}
+    return render(request, "reminders/subscription_list.html", context)
 
 
 @login_required

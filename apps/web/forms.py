@@ -8,7 +8,9 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm, UsernameField
 from django.contrib.auth.models import User
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.selectors import email_in_use
 from apps.recommendations.models import Recommendation, Theme
 from apps.reviews.models import Cycle, Review, Session, Stakeholder, Statement
 from apps.states.models import MemberState
@@ -232,12 +234,23 @@ class ProfileForm(forms.Form):
 
 
 class SignUpForm(UserCreationForm):
-    email = forms.EmailField(required=True, help_text="For password resets and deadline reminders.")
+    """Validates the sign-up; `apps.accounts.services.user_signup` creates the account (not `save()`)."""
+
+    email = forms.EmailField(
+        required=True,
+        help_text=_("For password resets and deadline reminders. We send a link to confirm it."),
+    )
 
     class Meta:
         model = User
         fields = ("username", "email")
         field_classes = {"username": UsernameField}
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        if email_in_use(email=email):
+            raise forms.ValidationError(_("Another account already uses this e-mail address."))
+        return email
 
 
 ANY = ("", "Any")

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
@@ -11,9 +12,14 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.accounts.selectors import email_is_confirmed
+from apps.accounts.services import user_signup
 from apps.common.api import CappedPaginator
+from apps.common.client_ip import client_ip
+from apps.common.throttling import RateLimited, rate_limit_hit
 from apps.recommendations.selectors import recommendation_list
 from apps.reminders.selectors import subscription_list_for_user
 from apps.reviews import selectors as review_selectors
@@ -301,7 +307,11 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/profile.html",
-        {"form": form, "can_log": request.user.has_perm("reviews.add_statement")},
+        {
+            "form": form,
+            "can_log": request.user.has_perm("reviews.add_statement"),
+            "email_confirmed": email_is_confirmed(user=user),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -311,9 +321,47 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("web:dashboard")
     form = SignUpForm(request.POST or None)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.get_username()}. Your account is ready.")
-        return HttpResponseRedirect(reverse("web:dashboard"))
-    return render(request, "registration/signup.html", {"form": form}, status=400 if request.method == "POST" else 200)
+        if rate_limit_hit(scope="signup-client", key=client_ip(request), rate=settings.SIGNUP_RATE_CLIENT):
+            form.add_error(None, _("Too many accounts created from your network. Try again in an hour."))
+            status = 429
+        else:
+            try:
+                user, sent = user_signup(
+                    username=form.cleaned_data["username"],
+                    email=form.cleaned_data["email"],
+                    password=form.cleaned_data["password1"],
+                    site_url=settings.SITE_URL,
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            except RateLimited as limited:
+                form.add_error("email", str(limited))
+                status = 429
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(
+                    request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.get_username()}
+                )
+                if sent:
+                    messages.info(
+                        request,
+                        _("We sent a link to %(email)s: open it to confirm your address before reminders are sent.")
+                        % {"email": user.email},
+                    )
+                else:
+                    messages.warning(
+                        request,
+                        _("We could not send the confirmation link just now. Ask for it again from your profile."),
+                    )
+                return HttpResponseRedirect(reverse("web:dashboard"))
+    return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+def _form_errors(form: Any, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)

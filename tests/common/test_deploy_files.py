@@ -40,3 +40,21 @@ def test_compose_gives_no_default_secret() -> None:
 
 def test_the_image_installs_the_lock_file_with_hashes() -> None:
     assert "pip install --require-hashes -r requirements.lock" in DOCKERFILE
+
+
+def test_a_tls_proxy_stands_in_front_of_gunicorn() -> None:
+    services = COMPOSE["services"]
+    proxy = services["proxy"]
+    assert proxy["image"].startswith("caddy:")
+    assert {"80:80", "443:443"} <= set(proxy["ports"])
+    assert "ports" not in services["web"], "gunicorn must be reached only through the proxy"
+    caddyfile = (settings.BASE_DIR / "deploy" / "Caddyfile").read_text()
+    assert "reverse_proxy web:8000" in caddyfile
+    assert any("Caddyfile" in volume for volume in proxy["volumes"])
+
+
+def test_compose_declares_its_proxy_and_runs_https_only() -> None:
+    environment = COMPOSE["services"]["web"]["environment"]
+    assert environment["TRUSTED_PROXY_COUNT"] == "1"
+    assert environment["SITE_URL"].startswith("https://")
+    assert environment["DJANGO_SECURE_COOKIES"].endswith(":-true}")

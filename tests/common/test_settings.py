@@ -69,3 +69,16 @@ def test_the_embedded_defaults_need_no_environment() -> None:
         "filesystem://",
         "django.core.mail.backends.filebased.EmailBackend",
     ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"TRUSTED_PROXIES": "10.0.0.0/8,not-an-address"}, "TRUSTED_PROXIES"),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT"),
+    ],
+)
+def test_a_malformed_proxy_declaration_refuses_to_start(overrides: dict[str, str], message: str) -> None:
+    result = import_production(**overrides)
+    assert result.returncode != 0
+    assert message in result.stderr

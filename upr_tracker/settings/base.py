@@ -9,6 +9,9 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+
+from apps.common.client_ip import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -22,7 +25,23 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# The reverse proxies in front of the app (apps/common/client_ip.py). With neither set, the client is
+# the socket's address and X-Forwarded-For / X-Forwarded-Proto are ignored: a client could write them.
+# TRUSTED_PROXIES: our proxies' addresses or networks (e.g. 172.16.0.0/12); TRUSTED_PROXY_COUNT: how many
+# proxies append to X-Forwarded-For (the client is the n-th address from its right).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+try:
+    TRUSTED_PROXY_NETWORKS = parse_networks(TRUSTED_PROXIES)
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}.") from None
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or more.")
+BEHIND_TRUSTED_PROXY = bool(TRUSTED_PROXY_NETWORKS) or TRUSTED_PROXY_COUNT > 0
+
 INSTALLED_APPS = [
+    # First: its createsuperuser (the address counts as confirmed) replaces django.contrib.auth's.
+    "apps.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -39,6 +58,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "simple_history",
+    "axes",
     "apps.common",
     "apps.states",
     "apps.reviews",
@@ -63,6 +83,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a login refused by the lockout (AxesBackend) into the lockout page or API error.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "upr_tracker.urls"
@@ -97,6 +119,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# AxesStandaloneBackend first: it refuses a locked-out username or client before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -195,8 +222,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "apps.common.api_schema.ErrorDocumentingAutoSchema",
     "EXCEPTION_HANDLER": "apps.common.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # DRF's, counted by apps.common.client_ip.client_ip (the socket, or what a trusted proxy says).
+        "apps.common.throttling.ClientAnonRateThrottle",
+        "apps.common.throttling.ClientUserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/minute"),
@@ -247,6 +275,29 @@ CONTENT_SECURITY_POLICY = {
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+
+# Login lockout (django-axes) on /accounts/login/, /admin/login/ and /api/v1/auth/token/: after
+# LOGIN_FAILURE_LIMIT wrong passwords for one username (from anywhere), or from one client (any
+# username), further attempts are refused for LOGIN_LOCKOUT_MINUTES. Staff unlock in the admin
+# (Users → "Unlock log-in", or Axes → Access attempts → delete) or with `manage.py axes_reset_username`.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_MINUTES", default=60.0) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "apps.common.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Failed attempts only: no log of who logged in from where (advocates' addresses are nobody's business).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no banner at every start
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # shared by every process
+
+# Limits of the account pages, per client (client_ip) and per e-mail address, "N/minute|hour|day".
+PASSWORD_RESET_RATE_CLIENT = env.str("PASSWORD_RESET_RATE_CLIENT", default="10/hour")
+PASSWORD_RESET_RATE_EMAIL = env.str("PASSWORD_RESET_RATE_EMAIL", default="3/hour")
+SIGNUP_RATE_CLIENT = env.str("SIGNUP_RATE_CLIENT", default="10/hour")
+EMAIL_CONFIRMATION_RATE_EMAIL = env.str("EMAIL_CONFIRMATION_RATE_EMAIL", default="3/hour")
+# A confirmation link works for this long; reminders go only to a confirmed address.
+EMAIL_CONFIRMATION_MAX_AGE_HOURS = env.int("EMAIL_CONFIRMATION_MAX_AGE_HOURS", default=72)
 
 # The sibling folder of real data (tests and benchmarks read the bulk UPR Info export from it).
 SHARED_DATA_DIR = Path(env.str("UPR_SHARED_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))

@@ -1,14 +1,30 @@
 """/api/v1/subscriptions/: each user sees and changes only their own; another user's id answers 404."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, viewsets
 from rest_framework.serializers import BaseSerializer
 
+from apps.common.api import Conflict
 from apps.reminders import services
 from apps.reminders.api.serializers import SubscriptionSerializer
 from apps.reminders.models import Subscription
 from apps.reminders.selectors import subscription_list_for_user
+
+
+@contextmanager
+def _duplicate_as_conflict() -> Iterator[None]:
+    """An identical subscription is a conflict with the record (409), not invalid input (400)."""
+    try:
+        yield
+    except ValidationError as error:
+        if getattr(error, "code", None) == "duplicate":
+            raise Conflict(" ".join(error.messages)) from None
+        raise
 
 
 @extend_schema(tags=["subscriptions"])
@@ -27,15 +43,16 @@ class SubscriptionViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer: BaseSerializer[Subscription]) -> None:
         data = serializer.validated_data
-        serializer.instance = services.subscription_create(
-            user=self.request.user,  # type: ignore[arg-type]
-            review=data.get("review"),
-            state_under_review=data.get("state_under_review"),
-            kinds=data.get("kinds", []),
-            lead_days=data.get("lead_days"),
-            timezone_name=data.get("timezone", "Europe/Zurich"),
-            is_active=data.get("is_active", True),
-        )
+        with _duplicate_as_conflict():
+            serializer.instance = services.subscription_create(
+                user=self.request.user,  # type: ignore[arg-type]
+                review=data.get("review"),
+                state_under_review=data.get("state_under_review"),
+                kinds=data.get("kinds", []),
+                lead_days=data.get("lead_days"),
+                timezone_name=data.get("timezone", "Europe/Zurich"),
+                is_active=data.get("is_active", True),
+            )
 
     def perform_update(self, serializer: BaseSerializer[Subscription]) -> None:
         assert serializer.instance is not None
@@ -45,7 +62,8 @@ class SubscriptionViewSet(viewsets.ModelViewSet):
             data.setdefault("state_under_review", None)
         if data.get("state_under_review") is not None:
             data.setdefault("review", None)
-        serializer.instance = services.subscription_update(subscription=serializer.instance, data=data)
+        with _duplicate_as_conflict():
+            serializer.instance = services.subscription_update(subscription=serializer.instance, data=data)
 
     def perform_destroy(self, instance: Subscription) -> None:
         services.subscription_delete(subscription=instance)
