@@ -139,6 +139,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
         "data_folder_in": str(CELERY_BROKER_QUEUE_DIR),
         "data_folder_out": str(CELERY_BROKER_QUEUE_DIR),
         "processed_folder": str(CELERY_BROKER_QUEUE_DIR.parent / "processed"),
+        # The exchange-queue table; kombu's default is "control" under the current directory.
+        "control_folder": str(CELERY_BROKER_QUEUE_DIR.parent / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
