@@ -39,6 +39,7 @@ class ReminderDeliveryAdmin(admin.ModelAdmin):
         "last_error",
         "message_id",
         "claimed_at",
+        "claimed_by",
         "next_attempt_at",
         "sent_at",
     ]

@@ -102,10 +102,18 @@ class ReminderDelivery(TimeStampedModel):
     last_error = models.TextField(blank=True)
     message_id = models.CharField(max_length=200, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The process that claimed it last (host/PID namespace:PID:start time), checked for liveness.",
+    )
     next_attempt_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Pending: not enqueued again before this moment (backoff after an error, or already enqueued).",
+        help_text=(
+            "Pending: not enqueued again before this moment (backoff after an error, already enqueued, or "
+            "leased by a running batch). Sending: the end of the sender's lease, renewed while it runs."
+        ),
     )
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -119,7 +127,8 @@ class ReminderDelivery(TimeStampedModel):
             ),
         ]
         indexes = [
-            # Used by the sweep to find deliveries stuck in "sending" (a worker died mid-send).
+            # Used by the sweep to find deliveries stuck in "sending" (a worker died mid-send: an expired
+            # lease, a dead claimer, or a claim older than REMINDER_REQUEUE_SECONDS).
             models.Index(fields=["status", "claimed_at"], name="delivery_status_claimed_idx"),
             # Used by the sweep to find pending deliveries whose next attempt is due.
             models.Index(

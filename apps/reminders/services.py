@@ -4,11 +4,12 @@ How a reminder goes out, exactly once:
 1. `reminder_sweep` (beat, every few minutes, or `manage.py send_due_reminders`) creates one
    ReminderDelivery per (subscription, deadline, lead, deadline date) that is due now; the unique
    constraint makes two concurrent sweeps create it once.
-2. It selects the pending deliveries whose next attempt is due (and those stuck in "sending" for
-   longer than REMINDER_REQUEUE_SECONDS: a worker died), and enqueues them in batches, after commit.
-3. `reminder_batch_send` claims each delivery with a conditional UPDATE (pending → sending) right
-   before its e-mail goes out over one SMTP connection, then marks it sent, failed (5xx) or pending
-   again with a backoff (connection errors, 4xx). A claim that updates no row means someone else has it.
+2. It selects the pending deliveries whose next attempt is due (and those left in "sending" by a
+   sender that is gone: see claims.py), and enqueues them in batches, after commit.
+3. `reminder_batch_send` leases its deliveries (REMINDER_LEASE_SECONDS, renewed while it runs) and
+   claims each with a conditional UPDATE (pending → sending) right before its e-mail goes out over
+   one SMTP connection, then marks it sent, failed (5xx) or pending again with a backoff (connection
+   errors, 4xx). A claim that updates no row means someone else has it.
 """
 
 import datetime as dt
@@ -31,7 +32,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.selectors import confirmed_email_condition, email_is_confirmed
-from apps.reminders.claims import deliveries_take_due, mark_sent_and_claim
+from apps.reminders.claims import (
+    BatchLease,
+    claimer_identity,
+    deliveries_release_orphaned,
+    deliveries_take_due,
+    mark_sent_and_claim,
+)
 from apps.reminders.emails import delivery_message_id, reminder_message_build
 from apps.reminders.models import MAX_LEAD_DAYS, ReminderDelivery, Subscription
 from apps.reminders.timing import current_lead, retry_delay
@@ -230,9 +237,7 @@ def reminder_sweep(
         report.created = _deliveries_create_due(now=now)
         # A worker that died between claim and mark leaves "sending" behind; its e-mail may or may
         # not have left (the one possible duplicate, recognisable by its Message-ID).
-        report.requeued_stuck = ReminderDelivery.objects.filter(
-            status=ReminderDelivery.Status.SENDING, claimed_at__lt=now - requeue_after
-        ).update(status=ReminderDelivery.Status.PENDING, next_attempt_at=None)
+        report.requeued_stuck = deliveries_release_orphaned(now=now, requeue_before=now - requeue_after)
         due_ids = deliveries_take_due(now=now, hold_until=now + requeue_after)
         batches = list(_batches(due_ids, batch_size))
         if not send_inline:
@@ -309,7 +314,21 @@ def reminder_batch_send(
     twice, or on two workers at once: each delivery is claimed before its e-mail is sent.
     """
     report = BatchReport()
+    now = now_fn()
+    # A batch redelivered after its process died (prefork: WorkerLostError, the message requeued)
+    # takes back at once the delivery that process had in flight, rather than at the next sweep.
+    requeue_before = now - dt.timedelta(seconds=settings.REMINDER_REQUEUE_SECONDS)
+    deliveries_release_orphaned(now=now, requeue_before=requeue_before, ids=delivery_ids)
+    lease = BatchLease(ids=delivery_ids, seconds=settings.REMINDER_LEASE_SECONDS, now_fn=now_fn)
+    with lease:
+        return _batch_send_leased(delivery_ids=delivery_ids, lease=lease, now_fn=now_fn, report=report)
+
+
+def _batch_send_leased(
+    *, delivery_ids: Sequence[int], lease: BatchLease, now_fn: Callable[[], dt.datetime], report: BatchReport
+) -> BatchReport:
     pending = ReminderDelivery.Status.PENDING
+    claimer = claimer_identity()
     deliveries = list(
         ReminderDelivery.objects.filter(id__in=delivery_ids, status=pending)
         .select_related(
@@ -353,9 +372,14 @@ def reminder_batch_send(
             except (OSError, smtplib.SMTPException) as exc:
                 _retry_later(report, [d.pk for d in deliveries[index:]], exc, now)
                 break
-            marked, claimed = mark_sent_and_claim(
-                sent=unmarked.pop() if unmarked else None, claim_id=delivery.pk, now=now
-            )
+            with lease.lock:  # stamped with the lease end the renewal thread looks for
+                marked, claimed = mark_sent_and_claim(
+                    sent=unmarked.pop() if unmarked else None,
+                    claim_id=delivery.pk,
+                    now=now,
+                    lease_until=lease.until,
+                    claimer=claimer,
+                )
             report.sent += marked
             if not claimed:
                 continue  # sent, skipped or claimed by another worker meanwhile

@@ -17,6 +17,12 @@ def send_reminder_batch(self: Task, delivery_ids: list[int]) -> str:
     Idempotent: a delivery already sent, skipped or claimed elsewhere is left alone. The retry is
     also recorded in the database (next_attempt_at), so a lost retry message costs a delay, not an
     e-mail. Eager runs (unit tests) leave the retry to the next sweep instead of recursing.
+
+    When a prefork pool process dies mid-batch, the parent requeues the message (WorkerLostError,
+    reject_on_worker_lost) and the batch runs again at once; it resends the delivery the dead process
+    had in flight (same Message-ID). Where the message itself is lost (the filesystem broker deletes
+    it on delivery; Redis holds an unacknowledged one for its visibility timeout), the batch's lease
+    runs out and the sweep takes its deliveries back (apps/reminders/claims.py).
     """
     report = reminder_batch_send(delivery_ids=delivery_ids)
     if report.retry_ids and not self.request.is_eager:

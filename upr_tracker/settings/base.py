@@ -159,12 +159,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery. The embedded default is kombu's filesystem transport: no broker server to install.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-CELERY_BROKER_QUEUE_DIR = VAR_DIR / "celery" / "queue"
+CELERY_BROKER_QUEUE_DIR = Path(env.str("CELERY_BROKER_QUEUE_DIR", default=str(VAR_DIR / "celery" / "queue")))
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
     {
         "data_folder_in": str(CELERY_BROKER_QUEUE_DIR),
         "data_folder_out": str(CELERY_BROKER_QUEUE_DIR),
-        "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "processed_folder": str(CELERY_BROKER_QUEUE_DIR.parent / "processed"),
+        # The exchange-queue table; kombu's default is "control" under the current directory.
+        "control_folder": str(CELERY_BROKER_QUEUE_DIR.parent / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
@@ -189,10 +191,18 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # Reminders (apps/reminders/services.py): deliveries per task and per SMTP connection; how long a
-# delivery enqueued or claimed without being sent waits before the sweep enqueues it again (a lost
-# message, a killed worker); retries of connection errors and 4xx answers (exponential, full jitter).
+# delivery enqueued without being sent waits before the sweep enqueues it again (a lost message);
+# the lease of a running batch on its deliveries, renewed every third of it, after which the sweep
+# takes back those of a killed worker (apps/reminders/claims.py); retries of connection errors and
+# 4xx answers (exponential, full jitter).
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=100)
 REMINDER_REQUEUE_SECONDS = env.int("REMINDER_REQUEUE_SECONDS", default=600)
+REMINDER_LEASE_SECONDS = env.float("REMINDER_LEASE_SECONDS", default=30.0)
+if not 0 < REMINDER_LEASE_SECONDS < REMINDER_REQUEUE_SECONDS:
+    raise ImproperlyConfigured(
+        f"REMINDER_LEASE_SECONDS must be above 0 and below REMINDER_REQUEUE_SECONDS ({REMINDER_REQUEUE_SECONDS}), "
+        f"not {REMINDER_LEASE_SECONDS}."
+    )
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=8)
 REMINDER_RETRY_BASE_SECONDS = env.float("REMINDER_RETRY_BASE_SECONDS", default=60.0)
 REMINDER_RETRY_MAX_SECONDS = env.float("REMINDER_RETRY_MAX_SECONDS", default=3600.0)
