@@ -164,7 +164,9 @@ def _check(outcome: RowOutcome, record: UhriRecord, matcher: Matcher) -> "_Candi
     except RowRejected as exc:
         _reject(outcome, str(exc))
         return None
-    candidate = _Candidate(outcome.file, row, outcome, states, recommendation_fingerprint(row.text))
+    spellings = [*row.recommending_states, *matcher.state_spellings(states)]
+    fingerprint = recommendation_fingerprint(row.text, state_names=spellings)
+    candidate = _Candidate(outcome.file, row, outcome, states, fingerprint)
     candidate.instance = instance
     candidate.review = reviewed  # type: ignore[assignment]  # replaced by the Review below
     return candidate

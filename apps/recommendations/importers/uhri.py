@@ -41,7 +41,6 @@ from apps.recommendations.importers.readers import ParsedRow, RowRejected, Theme
 from apps.recommendations.importers.report import SKIPPED_NOT_UPR, MalformedFileError
 from apps.recommendations.models import Recommendation, Theme
 from apps.reviews.calendar_rules import cycle_number_for_session
-from apps.states.models import normalize_state_name
 
 JSON_KIND = "JSON"
 XLSX_KIND = "XLSX"
@@ -87,8 +86,6 @@ _POSITIONS = {
 }
 # "28.301 Take …", "28.301. Take …" (the UPR numbers its recommendations within one paragraph).
 _PARAGRAPH = re.compile(r"^\s*(\d{1,3}\.\d{1,3})\.?\s+(?=\S)")
-_TRAILING_STATES = re.compile(r"\s*\(((?:[^()]|\([^()]*\))*)\)\s*[;.]?\s*$")
-_STATE_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b)\s*")
 _SDG_TARGET = re.compile(r"\d{1,2}(?:\.[0-9a-z]{1,2})?")
 
 
@@ -270,17 +267,6 @@ def _response(values: dict[str, Any]) -> str | None:
     return str(_POSITIONS[key].value)
 
 
-def _without_attribution(text: str, states: list[str]) -> str:
-    """The text without the recommending states OHCHR prints after it: "… (Mexico);"."""
-    match = _TRAILING_STATES.search(text)
-    if not match or not states:
-        return text
-    printed = {normalize_state_name(part) for part in _STATE_SEPARATORS.split(match.group(1)) if part.strip()}
-    if printed == {normalize_state_name(state) for state in states}:
-        return text[: match.start()].rstrip()
-    return text
-
-
 def _themes(values: dict[str, Any]) -> list[ThemeRef] | None:
     if "Themes" not in values and "Sdgs" not in values:
         return None
@@ -340,7 +326,8 @@ def _parse_upr(values: dict[str, Any], line: int, ident: str) -> ParsedRow:
     if paragraph:
         fields["paragraph"] = paragraph.group(1)
         text = text[paragraph.end() :]
-    text = _without_attribution(text, states)
+    # Stored as the UN printed it, attributions "(Mexico);" included (DESIGN.md, the record's truth);
+    # the fingerprint that matches it to existing records ignores them.
     response = _response(values)
     if response is not None:
         fields["response"] = response
