@@ -24,6 +24,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 # A list counts at most this many rows: past it the count says "at least COUNT_CAP" (count_is_exact false),
 # so a broad full-text search over a large table never pays for an unbounded COUNT(*).
 COUNT_CAP = 10_000
+# Page numbers stop here: past the cap a page is an OFFSET, and page 99999999999999999999 overflowed PostgreSQL's
+# bigint (a 500). A million pages of 1 to 200 rows are more than the record holds; cursors go on past the cap.
+MAX_PAGE_NUMBER = 1_000_000
 
 
 class Conflict(exceptions.APIException):
@@ -149,7 +152,7 @@ class StandardPagination(PageNumberPagination):
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any]:
         self.request = request
         page_size = self.get_page_size(request)
-        page_number = _positive_int_param(request, self.page_query_param, 1)
+        page_number = _positive_int_param(request, self.page_query_param, 1, MAX_PAGE_NUMBER)
         paginator = self.django_paginator_class(queryset, page_size)
         view_rows = getattr(view, "page_rows", None)
         if view_rows is not None and isinstance(paginator, CappedPaginator):
@@ -227,8 +230,8 @@ class StandardPagination(PageNumberPagination):
                 "name": self.page_query_param,
                 "required": False,
                 "in": "query",
-                "description": "Page number, from 1.",
-                "schema": {"type": "integer", "minimum": 1},
+                "description": f"Page number, 1 to {MAX_PAGE_NUMBER}.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_NUMBER},
             },
             {
                 "name": self.page_size_query_param,

@@ -17,7 +17,7 @@ def _json_has_nul(body: bytes) -> bool:
     """True when a JSON document holds a NUL in a string or key (malformed JSON is left to the parser)."""
     try:
         document = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # malformed or too deep: the API's JSON parser answers the 400
         return False
     stack = [document]
     while stack:
