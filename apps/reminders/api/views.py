@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, viewsets
 from rest_framework.serializers import BaseSerializer
 
+from apps.common.api_filters import StrictFilterBackend
 from apps.reminders import services
 from apps.reminders.api.serializers import SubscriptionSerializer
 from apps.reminders.models import Subscription
@@ -17,7 +18,8 @@ class SubscriptionViewSet(viewsets.ModelViewSet):
 
     serializer_class = SubscriptionSerializer
     permission_classes = [permissions.IsAuthenticated]
-    filter_backends: list[type] = []
+    # No filters, but an unknown query parameter is still a 400 (`?zzz=1` answered the whole list).
+    filter_backends = [StrictFilterBackend]
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Subscription]:
