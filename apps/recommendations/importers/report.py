@@ -26,6 +26,8 @@ class FileSummary:
     encoding_how: str
     line_ending: str
     rows: int = 0
+    # Physical lines, header included: a record may span several (a multi-line field of our own CSV).
+    lines: int = 0
 
 
 @dataclass
@@ -71,7 +73,8 @@ class ImportReport:
 
     def summary_lines(self) -> list[str]:
         lines = [
-            f"{f.name}: {f.format}, {f.encoding}, line endings {f.line_ending} ({f.encoding_how}); {f.rows} rows"
+            f"{f.name}: {f.format}, {f.encoding}, line endings {f.line_ending} ({f.encoding_how}); "
+            f"{f.rows} rows on {f.lines} lines"
             for f in self.files
         ]
         lines.append(self.counts_line())

@@ -18,7 +18,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from tqdm import tqdm
 
 from apps.recommendations.fingerprint import recommendation_fingerprint
-from apps.recommendations.importers.encoding import decode_file
+from apps.recommendations.importers.encoding import decode_file, physical_line_count
 from apps.recommendations.importers.matching import Matcher
 from apps.recommendations.importers.pg_bulk import pg_insert_with_history
 from apps.recommendations.importers.readers import (
@@ -134,6 +134,7 @@ def _parse_sources(
             )
             used, _header, rows = read_rows(decoded.text, name=source.name, fmt=fmt)
             summary = FileSummary(source.name, used, decoded.encoding_name, decoded.how, decoded.line_ending)
+            summary.lines = physical_line_count(decoded.text)
             report.files.append(summary)
             parse = PARSERS[used]
             for raw in tqdm(rows, desc=source.name, unit=" rows", disable=not progress, file=sys.stderr, leave=False):
