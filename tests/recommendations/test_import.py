@@ -324,7 +324,7 @@ def test_the_command_refuses_a_malformed_file_with_a_clear_message(db_ready: Non
 # -- physical lines: an unterminated quote never swallows a line silently ------------------------------
 def test_an_unterminated_quote_does_not_swallow_the_next_line(db_ready: None) -> None:
     # Its closing quote lost: csv reads on, through line 3, up to the next quote, in line 4.
-    broken = 'Afghanistan,Asia,OIC,"Enact legislation on asylum,Austria,WEOG,EU,Accepted,5,Women\'s rights,5'
+    broken = "Afghanistan,Asia,OIC,\"Enact legislation on asylum,Austria,WEOG,EU,Accepted,5,Women's rights,5"
 
     report = run(upr_file([broken, UPR_ROWS[1], UPR_ROWS[2]]))
 
@@ -356,10 +356,10 @@ def test_an_unterminated_quote_up_to_the_end_of_the_file_is_reported_line_by_lin
 
 def test_our_own_csv_keeps_its_multi_line_texts(db_ready: None) -> None:
     data = (
-        "state_under_review,session,text,recommending_states\r\n"
-        'CHN,17,"First paragraph.\r\nSecond paragraph.",KOR\r\n'
-        "CHN,17,Another one.,JPN\r\n"
-    ).encode()
+        b"state_under_review,session,text,recommending_states\r\n"
+        b'CHN,17,"First paragraph.\r\nSecond paragraph.",KOR\r\n'
+        b"CHN,17,Another one.,JPN\r\n"
+    )
 
     report = run(data)
 
@@ -369,11 +369,11 @@ def test_our_own_csv_keeps_its_multi_line_texts(db_ready: None) -> None:
 
 def test_our_own_csv_rejects_an_unterminated_quote_with_its_line_span(db_ready: None) -> None:
     data = (
-        "state_under_review,session,text,recommending_states\r\n"
-        "CHN,17,Another one.,JPN\r\n"
-        'CHN,17,"Never closed.,KOR\r\n'
-        "CHN,17,Swallowed.,JPN\r\n"
-    ).encode()
+        b"state_under_review,session,text,recommending_states\r\n"
+        b"CHN,17,Another one.,JPN\r\n"
+        b'CHN,17,"Never closed.,KOR\r\n'
+        b"CHN,17,Swallowed.,JPN\r\n"
+    )
 
     report = run(data)
 
