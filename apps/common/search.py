@@ -114,7 +114,7 @@ def snippet_html(row: Any) -> SafeString | None:
         plain = snippet.replace(start_sel, "").replace(stop_sel, "") if marker else snippet
         return SafeString(escape(plain))
     start_sel, stop_sel = _selectors(marker)
-    pieces = []
+    pieces: list[str] = []
     for number, part in enumerate(snippet.split(start_sel)):
         if number == 0:
             pieces.append(escape(part))
