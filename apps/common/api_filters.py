@@ -14,8 +14,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
 from rest_framework.request import Request
 
-# Parameters every list accepts besides its filters: pagination, and `format` (reserved for the exports).
-COMMON_QUERY_PARAMS = frozenset({"page", "page_size", "format"})
+# Parameters every list accepts besides its filters: pagination (pages, or a cursor past the count cap), and
+# `format` (reserved for the exports).
+COMMON_QUERY_PARAMS = frozenset({"page", "page_size", "cursor", "format"})
 
 
 class StrictFilterBackend(DjangoFilterBackend):
