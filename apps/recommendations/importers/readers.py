@@ -69,14 +69,14 @@ class RowRejected(Exception):
     """The row cannot be imported; the message is the reason printed in the report."""
 
 
-@dataclass
+@dataclass(slots=True)
 class ThemeRef:
     scheme: str
     code: str
     name: str
 
 
-@dataclass
+@dataclass(slots=True)  # kept for every valid row until the write: no __dict__ each
 class ParsedRow:
     line: int
     state_under_review: str
