@@ -165,9 +165,13 @@ class StandardPagination(PageNumberPagination):
         page_size = self.get_page_size(request)
         page_number = _positive_int_param(request, self.page_query_param, 1, MAX_PAGE_NUMBER)
         cursor = request.query_params.get(self.cursor_query_param)
-        if isinstance(queryset, models.QuerySet):
-            queryset = ordered(queryset)  # the primary key breaks ties: pages and cursors agree on the order
-        if cursor is not None and isinstance(queryset, models.QuerySet):
+        keyed = isinstance(queryset, models.QuerySet)
+        if keyed:
+            try:
+                queryset = ordered(queryset)  # the primary key breaks ties: pages and cursors agree on the order
+            except TypeError:  # an ordering by expression or at random: page numbers only
+                keyed = False
+        if cursor is not None and keyed:
             return self._cursor_page(queryset, cursor, page_size, view)
         paginator = self.django_paginator_class(queryset, page_size)
         view_rows = getattr(view, "page_rows", None)
@@ -190,7 +194,7 @@ class StandardPagination(PageNumberPagination):
             raise exceptions.NotFound(f"Invalid page: {exc}.") from None
         rows = list(self.page)
         ranked_approximately = getattr(view, "approximate_ranking", False)
-        if rows and self.page.has_next() and not paginator.count_is_exact and not ranked_approximately:
+        if keyed and rows and self.page.has_next() and not paginator.count_is_exact and not ranked_approximately:
             self.next_cursor = cursor_after(queryset, rows[-1])
         return rows
 
