@@ -5,6 +5,7 @@ fields. It touches no database: states, sessions and themes are names here, reso
 """
 
 import csv
+import functools
 import html
 import io
 import re
@@ -265,6 +266,12 @@ def _split(value: str, separator: str) -> list[str]:
     return [part.strip() for part in value.split(separator) if part.strip()]
 
 
+@functools.lru_cache(maxsize=4096)
+def _upr_info_theme(name: str) -> ThemeRef:
+    """One shared reference per issue name: a 50 MB export repeats ~60 names 600,000 times."""
+    return ThemeRef("upr_info", slugify(name)[:80], name)
+
+
 def parse_upr_info(values: dict[str, str], line: int) -> ParsedRow:
     """A UPR Info row: one recommending state per row; issues are comma-separated UPR Info themes."""
     get = {key: html.unescape(value) for key, value in values.items()}  # the export escapes brackets: &#40;
@@ -275,7 +282,7 @@ def parse_upr_info(values: dict[str, str], line: int) -> ParsedRow:
         text=get["Text"].strip(),
         recommending_states=[get["From"].strip()] if get["From"].strip() else [],
         fields={"response": _response(get["Response"]), "action_category": _action(get["Action"])},
-        themes=[ThemeRef("upr_info", slugify(name)[:80], name) for name in _split(get["Issue"], ",")],
+        themes=[_upr_info_theme(name) for name in _split(get["Issue"], ",")],
         theme_schemes="upr_info",
     )
 
