@@ -66,16 +66,16 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="upr-import-memory-"))
     path, rows = build_file(folder, args.megabytes)
     size = path.stat().st_size
-    print(f"file: {path} ({size / 1024 / 1024:.1f} MB, {rows:,} rows)", flush=True)
+    print(f"file: {path} ({size / 1024 / 1024:.1f} MB, {rows:,} rows)", flush=True)  # noqa: T201
     command = [sys.executable, str(ROOT / "manage.py"), "import_recommendations", str(path), "--dry-run"]
     started = time.monotonic()
     child = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     seconds = time.monotonic() - started
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # kilobytes on Linux
-    print(child.stdout.strip())
+    print(child.stdout.strip())  # noqa: T201
     if child.returncode:
-        print(child.stderr[-3000:], file=sys.stderr)
-    print(f"peak RSS of the import process: {peak_kb / 1024:.0f} MB; {seconds:.0f} s; exit {child.returncode}")
+        print(child.stderr[-3000:], file=sys.stderr)  # noqa: T201
+    print(f"peak RSS of the import process: {peak_kb / 1024:.0f} MB; {seconds:.0f} s; exit {child.returncode}")  # noqa: T201
     if not args.keep:
         path.unlink()
         folder.rmdir()
