@@ -21,9 +21,14 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from apps.common.keyset import InvalidCursor, cursor_after, ordered, rows_after
+
 # A list counts at most this many rows: past it the count says "at least COUNT_CAP" (count_is_exact false),
 # so a broad full-text search over a large table never pays for an unbounded COUNT(*).
 COUNT_CAP = 10_000
+# Page numbers stop here: past the cap a page is an OFFSET, and page 99999999999999999999 overflowed PostgreSQL's
+# bigint (a 500). A million pages of 1 to 200 rows are more than the record holds; cursors go on past the cap.
+MAX_PAGE_NUMBER = 1_000_000
 
 
 class Conflict(exceptions.APIException):
@@ -136,10 +141,17 @@ def _positive_int_param(request: Request, name: str, default: int, maximum: int 
 
 
 class StandardPagination(PageNumberPagination):
-    """`page` and `page_size` (1 to 200), links, and a count capped at COUNT_CAP with `count_is_exact`."""
+    """`page` and `page_size` (1 to 200), links, and a count capped at COUNT_CAP with `count_is_exact`.
+
+    Past the cap the `next` links carry a `cursor` (apps/common/keyset.py) instead of a page number: the
+    rows after the last one shown, in the same order, at any depth (a page number is an OFFSET, bounded by
+    MAX_PAGE_NUMBER). A very common search ranked approximately (RecommendationViewSet.page_rows) keeps page
+    numbers: its order is not one a cursor can name.
+    """
 
     page_size = 50
     page_size_query_param = "page_size"
+    cursor_query_param = "cursor"
     max_page_size = 200
     django_paginator_class = CappedPaginator
 
@@ -148,8 +160,19 @@ class StandardPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any]:
         self.request = request
+        self.next_cursor: str | None = None
+        self.cursor_mode = False
         page_size = self.get_page_size(request)
-        page_number = _positive_int_param(request, self.page_query_param, 1)
+        page_number = _positive_int_param(request, self.page_query_param, 1, MAX_PAGE_NUMBER)
+        cursor = request.query_params.get(self.cursor_query_param)
+        keyed = isinstance(queryset, models.QuerySet)
+        if keyed:
+            try:
+                queryset = ordered(queryset)  # the primary key breaks ties: pages and cursors agree on the order
+            except TypeError:  # an ordering by expression or at random: page numbers only
+                keyed = False
+        if cursor is not None and keyed:
+            return self._cursor_page(queryset, cursor, page_size, view)
         paginator = self.django_paginator_class(queryset, page_size)
         view_rows = getattr(view, "page_rows", None)
         if view_rows is not None and isinstance(paginator, CappedPaginator):
@@ -169,17 +192,41 @@ class StandardPagination(PageNumberPagination):
             self.page = paginator.page(page_number)
         except InvalidPage as exc:
             raise exceptions.NotFound(f"Invalid page: {exc}.") from None
-        return list(self.page)
+        rows = list(self.page)
+        ranked_approximately = getattr(view, "approximate_ranking", False)
+        if keyed and rows and self.page.has_next() and not paginator.count_is_exact and not ranked_approximately:
+            self.next_cursor = cursor_after(queryset, rows[-1])
+        return rows
+
+    def _cursor_page(self, queryset: Any, cursor: str, page_size: int, view: Any) -> list[Any]:
+        """The rows after the cursor; the view's page_rows (if any) fetches them, as for a numbered page."""
+        self.cursor_mode = True
+        self.page = CappedPage([], 1, CappedPaginator(queryset, page_size))
+        try:
+            after = rows_after(queryset, cursor)
+        except InvalidCursor as exc:
+            raise exceptions.ValidationError({self.cursor_query_param: [str(exc)]}) from None
+        view_rows = getattr(view, "page_rows", None)
+        # count 0: the rows after a cursor are fetched as a short list (no narrow subquery, no approximate rank).
+        rows = view_rows(after, 0, page_size + 1, 0) if view_rows is not None else list(after[: page_size + 1])
+        if len(rows) > page_size:
+            rows = rows[:page_size]
+            self.next_cursor = cursor_after(queryset, rows[-1])
+        return rows
 
     def get_next_link(self) -> str | None:
         assert self.page is not None and self.request is not None  # set by paginate_queryset()
-        if not self.page.has_next():
-            return None
         url = self.request.build_absolute_uri()
+        if self.next_cursor is not None:
+            return replace_query_param(remove_query_param(url, self.page_query_param), "cursor", self.next_cursor)
+        if self.cursor_mode or not self.page.has_next():
+            return None
         return replace_query_param(url, self.page_query_param, self.page.next_page_number())
 
     def get_previous_link(self) -> str | None:
         assert self.page is not None and self.request is not None  # set by paginate_queryset()
+        if self.cursor_mode:  # cursors go forward; the first page is the list without one
+            return remove_query_param(self.request.build_absolute_uri(), self.cursor_query_param)
         if not self.page.has_previous():
             return None
         url = self.request.build_absolute_uri()
@@ -227,8 +274,8 @@ class StandardPagination(PageNumberPagination):
                 "name": self.page_query_param,
                 "required": False,
                 "in": "query",
-                "description": "Page number, from 1.",
-                "schema": {"type": "integer", "minimum": 1},
+                "description": f"Page number, 1 to {MAX_PAGE_NUMBER}.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_NUMBER},
             },
             {
                 "name": self.page_size_query_param,
@@ -236,6 +283,13 @@ class StandardPagination(PageNumberPagination):
                 "in": "query",
                 "description": f"Rows per page, 1 to {self.max_page_size} (default {self.page_size}).",
                 "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Past {COUNT_CAP} rows, `next` links carry a cursor: the rows after the last one shown.",
+                "schema": {"type": "string"},
             },
         ]
 

@@ -1,18 +1,22 @@
 """Query parameters shared by the API's lists: strict about what they accept (a 400, never a silent ignore)."""
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_filters import utils
+from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
 from rest_framework.request import Request
 
-# Parameters every list accepts besides its filters: pagination, and `format` (reserved for the exports).
-COMMON_QUERY_PARAMS = frozenset({"page", "page_size", "format"})
+# Parameters every list accepts besides its filters: pagination (pages, or a cursor past the count cap), and
+# `format` (reserved for the exports).
+COMMON_QUERY_PARAMS = frozenset({"page", "page_size", "cursor", "format"})
 
 
 class StrictFilterBackend(DjangoFilterBackend):
@@ -82,6 +86,35 @@ class StrictBooleanFilter(django_filters.TypedChoiceFilter):
         if value is None or value == "":
             return qs
         return super().filter(qs, value)
+
+
+# PostgreSQL's timestamptz accepts UTC offsets up to 15:59:59 (Python's datetime, up to 23:59): a value past
+# it failed in the database ("time zone displacement out of range"), a 500.
+MAX_UTC_OFFSET = dt.timedelta(hours=15, minutes=59, seconds=59)
+
+
+class RecordDateTimeFormField(IsoDateTimeField):
+    """An ISO 8601 date-time whose offset and UTC value the database can hold; else a 400 naming the limit."""
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        offset = moment.utcoffset()
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+            raise forms.ValidationError(_("Enter a UTC offset between -15:59 and +15:59."), code="offset_out_of_range")
+        try:
+            return moment.astimezone(dt.UTC)
+        except OverflowError:  # e.g. 0001-01-01T00:00+01:00 falls before year 1 in UTC
+            raise forms.ValidationError(
+                _("Enter a date-time between the years 1 and 9999 in UTC."), code="out_of_range"
+            ) from None
+
+
+class RecordDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """IsoDateTimeFilter with RecordDateTimeFormField: an offset the database rejects is a 400, not a 500."""
+
+    field_class = RecordDateTimeFormField
 
 
 def in_subquery(through: type[models.Model], owner_field: str, target_field: str, values: Iterable[Any]) -> Any:

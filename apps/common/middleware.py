@@ -3,10 +3,13 @@
 import gc
 import json
 from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 
 from apps.common.api import error_body
 
@@ -17,7 +20,7 @@ def _json_has_nul(body: bytes) -> bool:
     """True when a JSON document holds a NUL in a string or key (malformed JSON is left to the parser)."""
     try:
         document = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # malformed or too deep: the API's JSON parser answers the 400
         return False
     stack = [document]
     while stack:
@@ -31,6 +34,37 @@ def _json_has_nul(body: bytes) -> bool:
         elif isinstance(item, list):
             stack.extend(item)
     return False
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def accepts_uploads_up_to(limit: int) -> Callable[[View], View]:
+    """Mark a view that takes file uploads: its requests may carry up to `limit` bytes.
+
+    Every other request keeps DATA_UPLOAD_MAX_MEMORY_SIZE (2 MB). Django's multipart parser streams the
+    files of such a request to temporary files past FILE_UPLOAD_MAX_MEMORY_SIZE, and still applies
+    DATA_UPLOAD_MAX_MEMORY_SIZE to its other fields.
+    """
+
+    def mark(view: View) -> View:
+        view.request_body_limit = limit  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def request_body_limit(request: HttpRequest) -> int | None:
+    """The most bytes this request's view accepts: its own upload limit, else DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return getattr(view, "request_body_limit", settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size} bytes"
 
 
 def _reject(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
@@ -48,7 +82,8 @@ class RequestGuardMiddleware:
        raises on a lookup with it, so it would surface as a 500 deep in a view. Refused up front
        (JSON bodies are also checked for the escaped form \\u0000).
     2. A declared Content-Length above DATA_UPLOAD_MAX_MEMORY_SIZE: DRF's parsers read the stream
-       without Django's size check, so the limit is enforced here for every path.
+       without Django's size check, so the limit is enforced here for every path, except the views marked
+       with accepts_uploads_up_to() (the admin's import), which have their own.
     3. Under /api/, Django's own 404 and 500 pages become the API's JSON error.
     """
 
@@ -71,18 +106,22 @@ class RequestGuardMiddleware:
         raw_path = request.META.get("PATH_INFO", "")
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in raw_path or b"\x00" in unquote_to_bytes(query):
-            return _reject(request, 400, "nul_byte", "NUL bytes (0x00) are not accepted in URLs.")
+            return _reject(request, 400, "nul_byte", _("NUL bytes (0x00) are not accepted in URLs."))
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return _reject(request, 400, "invalid", "The Content-Length header is not a number.")
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            return _reject(request, 400, "invalid", _("The Content-Length header is not a number."))
+        limit = request_body_limit(request) if length else None
         if limit is not None and length > limit:
-            return _reject(request, 413, "payload_too_large", f"The request body is larger than {limit} bytes.")
+            message = _("The request body (%(size)s) is larger than %(limit)s, the most this address accepts.") % {
+                "size": _megabytes(length),
+                "limit": _megabytes(limit),
+            }
+            return _reject(request, 413, "payload_too_large", message)
         if length and request.content_type in {"application/json", "text/plain", ""}:
             body = request.body
             if b"\x00" in body or (b"\\u0000" in body and _json_has_nul(body)):
-                return _reject(request, 400, "nul_byte", "NUL bytes (0x00) are not accepted in the request body.")
+                return _reject(request, 400, "nul_byte", _("NUL bytes (0x00) are not accepted in the request body."))
         return None
 
 

@@ -6,6 +6,7 @@ Elsewhere (SQLite in `make run`): the same syntax applied as case-insensitive su
 """
 
 import re
+import secrets
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
@@ -15,10 +16,21 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 SEARCH_CONFIG = "english"
-# ts_headline marks matches with these private-use characters rather than HTML tags: the snippet is then
-# plain text until snippet_html() escapes it, so a "<script>" in a statement can never reach a page.
-MATCH_START = "\ue000"
-MATCH_END = "\ue001"
+
+
+def new_snippet_marker() -> str:
+    """A marker for one query's matches, random so that no stored text can hold it (checked anyway).
+
+    ts_headline marks matches with it rather than with HTML tags: the snippet stays plain text until
+    snippet_html() escapes it and puts <mark> where the marker is, so a "<script>" in a statement never
+    reaches a page. Fixed private-use characters (U+E000/U+E001) could be typed into a statement to forge marks.
+    """
+    return secrets.token_hex(12)
+
+
+def _selectors(marker: str) -> tuple[str, str]:
+    return f"[{marker}[", f"]{marker}]"
+
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
@@ -58,6 +70,8 @@ def search_queryset(queryset: QuerySet[Any], q: str, *, headline_field: str = "t
         return queryset
     if connections[queryset.db].vendor == "postgresql":
         query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        marker = new_snippet_marker()
+        start_sel, stop_sel = _selectors(marker)
         return (
             queryset.filter(search_vector=query)
             .annotate(
@@ -66,13 +80,15 @@ def search_queryset(queryset: QuerySet[Any], q: str, *, headline_field: str = "t
                     headline_field,
                     query,
                     config=SEARCH_CONFIG,
-                    start_sel=MATCH_START,
-                    stop_sel=MATCH_END,
+                    start_sel=start_sel,
+                    stop_sel=stop_sel,
                     max_words=40,
                     min_words=15,
                     max_fragments=2,
                     fragment_delimiter=" … ",
                 ),
+                snippet_marker=Value(marker, output_field=TextField()),
+                snippet_source=F(headline_field),
             )
             .order_by("-rank", "pk")
         )
@@ -82,12 +98,30 @@ def search_queryset(queryset: QuerySet[Any], q: str, *, headline_field: str = "t
     return queryset.filter(condition).annotate(snippet=Value(None, output_field=TextField())).order_by("pk")
 
 
-def snippet_html(snippet: str | None) -> SafeString | None:
-    """The snippet as HTML: its text escaped, each match wrapped in <mark>."""
+def snippet_html(row: Any) -> SafeString | None:
+    """A search result's snippet (search_queryset's annotations) as HTML: its text escaped, matches in <mark>.
+
+    The snippet is cut at the markers into text and matches; each piece is escaped and only our own <mark>
+    tags are put between them. Where the stored text holds the marker after all, nothing is marked.
+    """
+    snippet = getattr(row, "snippet", None)
     if snippet is None:
         return None
-    html = escape(snippet).replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>")
-    return mark_safe(html)  # noqa: S308 - escaped above; only our own <mark> tags are added
+    marker = getattr(row, "snippet_marker", None) or ""
+    source = getattr(row, "snippet_source", None) or ""
+    if not marker or marker in source:
+        start_sel, stop_sel = _selectors(marker) if marker else ("", "")
+        plain = snippet.replace(start_sel, "").replace(stop_sel, "") if marker else snippet
+        return SafeString(escape(plain))
+    start_sel, stop_sel = _selectors(marker)
+    pieces: list[str] = []
+    for number, part in enumerate(snippet.split(start_sel)):
+        if number == 0:
+            pieces.append(escape(part))
+            continue
+        matched, _, rest = part.partition(stop_sel)
+        pieces.append(f"<mark>{escape(matched)}</mark>{escape(rest)}")
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece escaped above; only our own <mark> tags added
 
 
 # A search matching more rows than this ranks only its newest RANK_CANDIDATES matches (PostgreSQL): ts_rank

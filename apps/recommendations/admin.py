@@ -9,11 +9,16 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.common.middleware import accepts_uploads_up_to
 from apps.recommendations.importers import FORMATS, ImportSource, MalformedFileError, recommendation_import
 from apps.recommendations.models import Recommendation, RecommendationTheme, Theme
 
-# The admin reads an upload into memory; the largest real file (UPR Info sessions 14–17) is 2.3 MB.
+# The largest real file (UPR Info sessions 14–17) is 2.3 MB, past the 2 MB every other request may send: the
+# import view has its own limit (RequestGuardMiddleware), and Django streams the file to a temporary file.
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# The multipart envelope around the file (boundaries, the form's other fields), so a 50 MB file itself passes
+# the request limit and the form says what is wrong with a larger one.
+MULTIPART_MARGIN = 64 * 1024
 SHOWN_REJECTIONS = 200
 
 
@@ -39,7 +44,9 @@ class ImportForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"The file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB.")
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)d MB.") % {"limit": MAX_UPLOAD_BYTES // 1024 // 1024}
+            )
         return upload
 
 
@@ -70,11 +77,8 @@ class RecommendationAdmin(SimpleHistoryAdmin):
         return obj.text[:100]
 
     def get_urls(self) -> list[URLPattern]:
-        upload = path(
-            "import/",
-            self.admin_site.admin_view(self.import_view),
-            name="recommendations_recommendation_import",
-        )
+        view = accepts_uploads_up_to(MAX_UPLOAD_BYTES + MULTIPART_MARGIN)(self.admin_site.admin_view(self.import_view))
+        upload = path("import/", view, name="recommendations_recommendation_import")
         return [upload, *super().get_urls()]
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
@@ -100,6 +104,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "Import recommendations",
+            "max_upload_mb": MAX_UPLOAD_BYTES // 1024 // 1024,
             "form": form,
             "report": report,
             "summary": report.summary_lines() if report else [],

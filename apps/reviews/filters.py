@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from apps.common.api_filters import IsoCodeFilter, StrictBooleanFilter, in_subquery
+from apps.common.api_filters import IsoCodeFilter, RecordDateTimeFilter, StrictBooleanFilter, in_subquery
 from apps.recommendations.models import Theme
 from apps.reviews.models import Cycle, Deadline, Review, Session, Stakeholder, Statement
 from apps.reviews.selectors import statement_search
@@ -66,10 +66,10 @@ class DeadlineFilter(django_filters.FilterSet):
         label="State under review (ISO 3166 alpha-3, repeatable)",
     )
     kind = django_filters.MultipleChoiceFilter(choices=Deadline.Kind.choices, label="Kind (repeatable)")
-    after = django_filters.IsoDateTimeFilter(
+    after = RecordDateTimeFilter(
         field_name="due_at", lookup_expr="gte", label="Due at or after (ISO 8601 date-time with offset)"
     )
-    before = django_filters.IsoDateTimeFilter(
+    before = RecordDateTimeFilter(
         field_name="due_at", lookup_expr="lt", label="Due before (ISO 8601 date-time with offset)"
     )
     upcoming = StrictBooleanFilter(

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.selectors import email_is_confirmed
 from apps.accounts.services import user_signup
-from apps.common.api import CappedPaginator
+from apps.common import api as common_api
 from apps.common.client_ip import client_ip
+from apps.common.keyset import InvalidCursor, cursor_after, keyset_page, ordered
 from apps.common.throttling import RateLimited, rate_limit_hit
 from apps.recommendations.selectors import recommendation_list
 from apps.reminders.selectors import subscription_list_for_user
@@ -109,37 +110,56 @@ EXPLORER_PAGE_SIZE = 25
 
 @require_GET
 def recommendation_explorer(request: HttpRequest) -> HttpResponse:
-    """The API's filters as a form, full-text search with highlighted matches, pages, and the same list as CSV."""
+    """The API's filters as a form, full-text search with highlighted matches, pages, and the same list as CSV.
+
+    Numbered pages while the count is exact; past the count cap (COUNT_CAP matching rows) "Next page" carries a
+    cursor instead, so every row is reachable however deep (apps/common/keyset.py).
+    """
     form = ExplorerForm(request.GET or None)
-    page = None
+    page: Any = None
+    rows: list[Any] = []
+    next_cursor = None
     csv_url = "/api/v1/recommendations/?format=csv"
     status = 200
+    cursor = request.GET.get("cursor")
     if not request.GET or form.is_valid():
         query = form.api_query() if request.GET else {}
         try:
-            recommendations = recommendation_list(filters=QueryDict(urlencode(query)))
+            recommendations = ordered(recommendation_list(filters=QueryDict(urlencode(query))))
+            if cursor:
+                rows, next_cursor = keyset_page(recommendations, cursor, EXPLORER_PAGE_SIZE)
         except ValidationError as error:
             _apply_form_errors(form, error)
             status = 400
+        except InvalidCursor as error:
+            form.add_error(None, str(error))
+            status = 400
         else:
-            # The API's paginator: a count capped at COUNT_CAP and narrow page queries, so a broad search
-            # over a large record neither counts every match nor sorts whole rows.
-            page = CappedPaginator(recommendations, EXPLORER_PAGE_SIZE).get_page(request.GET.get("page"))
+            if not cursor:
+                # The API's paginator: a count capped at COUNT_CAP and narrow page queries, so a broad search
+                # over a large record neither counts every match nor sorts whole rows.
+                page = common_api.CappedPaginator(recommendations, EXPLORER_PAGE_SIZE).get_page(request.GET.get("page"))
+                rows = list(page)
+                if rows and not page.paginator.count_is_exact and page.has_next():
+                    next_cursor = cursor_after(recommendations, rows[-1])
             csv_url = f"/api/v1/recommendations/?{urlencode({**query, 'format': 'csv'})}"
     else:
         status = 400
     refugees = selectors.theme_refugees()
+    base = [(key, value) for key, values in request.GET.lists() if key not in {"page", "cursor"} for value in values]
     return render(
         request,
         "web/recommendation_explorer.html",
         {
             "form": form,
             "page": page,
+            "rows": rows,
+            "cursor_mode": bool(cursor) and status == 200,
+            "next_url": f"?{urlencode([*base, ('cursor', next_cursor)])}" if next_cursor else None,
+            "first_url": f"?{urlencode(base)}",
             "csv_url": csv_url,
             "refugees_theme": refugees,
-            "query_without_page": urlencode(
-                [(key, value) for key, values in request.GET.lists() if key != "page" for value in values]
-            ),
+            "query_without_page": urlencode(base),
         },
         status=status,
     )

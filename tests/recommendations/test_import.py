@@ -319,3 +319,64 @@ def test_the_command_refuses_a_malformed_file_with_a_clear_message(db_ready: Non
 
     with pytest.raises(CommandError, match=r"^Nothing imported: bad.csv has an unknown header"):
         call_command("import_recommendations", str(source))
+
+
+# -- physical lines: an unterminated quote never swallows a line silently ------------------------------
+def test_an_unterminated_quote_does_not_swallow_the_next_line(db_ready: None) -> None:
+    # Its closing quote lost: csv reads on, through line 3, up to the next quote, in line 4.
+    broken = "Afghanistan,Asia,OIC,\"Enact legislation on asylum,Austria,WEOG,EU,Accepted,5,Women's rights,5"
+
+    report = run(upr_file([broken, UPR_ROWS[1], UPR_ROWS[2]]))
+
+    assert statuses(report) == [(2, "rejected"), (3, "created"), (4, "created")]
+    assert report.files[0].lines == 4
+    assert "test.csv: upr-info, UTF-8, line endings CR (valid UTF-8); 3 rows on 4 lines" in report.summary_lines()
+    assert report.rejected_lines() == [
+        "test.csv, line 2: a quoted field opened on line 2 is not closed on its line (an unterminated quote) and "
+        "ran on to line 4; a upr-info file has no multi-line fields: lines 3–4 are read on their own"
+    ]
+    counts = report.counts
+    assert report.rows_read == sum(counts.values()) == 3
+    assert not Recommendation.objects.filter(text__contains="Submit its delayed reports\r").exists()
+    assert Recommendation.objects.filter(text="Submit its delayed reports to the Committee against Torture.").exists()
+
+
+def test_an_unterminated_quote_up_to_the_end_of_the_file_is_reported_line_by_line(db_ready: None) -> None:
+    # Two columns merged into one would keep the column count: the quote count still gives it away.
+    broken = 'Afghanistan,Asia,OIC,"Ratify the Zanzibar Accord,Austria,WEOG,EU,Accepted,5,Other,5'
+
+    report = run(upr_file([UPR_ROWS[1], broken, UPR_ROWS[2].replace('"', "")]))
+
+    assert statuses(report)[0] == (2, "created")
+    assert (3, "rejected") in statuses(report)
+    assert report.rows_read == sum(report.counts.values())
+    assert {o.line for o in report.outcomes} == {2, 3, 4}
+    assert not Recommendation.objects.filter(text__startswith="Ratify the Zanzibar").exists()
+
+
+def test_our_own_csv_keeps_its_multi_line_texts(db_ready: None) -> None:
+    data = (
+        b"state_under_review,session,text,recommending_states\r\n"
+        b'CHN,17,"First paragraph.\r\nSecond paragraph.",KOR\r\n'
+        b"CHN,17,Another one.,JPN\r\n"
+    )
+
+    report = run(data)
+
+    assert statuses(report) == [(2, "created"), (4, "created")]
+    assert Recommendation.objects.filter(text="First paragraph.\r\nSecond paragraph.").exists()
+
+
+def test_our_own_csv_rejects_an_unterminated_quote_with_its_line_span(db_ready: None) -> None:
+    data = (
+        b"state_under_review,session,text,recommending_states\r\n"
+        b"CHN,17,Another one.,JPN\r\n"
+        b'CHN,17,"Never closed.,KOR\r\n'
+        b"CHN,17,Swallowed.,JPN\r\n"
+    )
+
+    report = run(data)
+
+    assert statuses(report) == [(2, "created"), (3, "rejected")]
+    assert report.rejected[0].detail.startswith("has an unterminated quote: the record runs over lines 3–4")
+    assert report.rows_read == sum(report.counts.values())

@@ -106,7 +106,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "nullable": True})
     def get_snippet(self, obj: Recommendation) -> str | None:
-        return snippet_html(getattr(obj, "snippet", None))
+        return snippet_html(obj)
 
     def to_representation(self, instance: Recommendation) -> dict[str, Any]:
         """The same document as the declared fields give, built directly from the joined and prefetched rows.
@@ -152,7 +152,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "affected_persons": instance.affected_persons,
             "source_document": instance.source_document,
             "note": instance.note,
-            "snippet": snippet_html(getattr(instance, "snippet", None)),
+            "snippet": snippet_html(instance),
             "created_at": created_at.to_representation(instance.created_at),
             "updated_at": created_at.to_representation(instance.updated_at),
         }

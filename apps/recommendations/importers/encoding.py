@@ -47,6 +47,13 @@ def line_ending_of(data: bytes) -> str:
     return kinds[0] if len(kinds) == 1 else "mixed (" + ", ".join(kinds) + ")"
 
 
+def physical_line_count(text: str) -> int:
+    """Lines of a decoded text, whatever their endings (CR, LF, CRLF); a last line without one counts."""
+    crlf = text.count("\r\n")
+    endings = text.count("\r") + text.count("\n") - crlf
+    return endings + (1 if text and not text.endswith(("\r", "\n")) else 0)
+
+
 def decode_file(data: bytes, *, prefer: str = "cp1252", encoding: str | None = None) -> DecodedFile:
     """Decode `data`, choosing the encoding unless one is given.
 

@@ -7,6 +7,10 @@ validated with full_clean(), inside the import's transaction (a dry run rolls th
 
 import difflib
 from collections import Counter
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model
 
 from apps.recommendations.importers.readers import RowRejected, ThemeRef
 from apps.recommendations.models import Theme
@@ -17,6 +21,25 @@ from apps.states.models import MemberState, StateAlias, normalize_state_name
 # Schemes whose terms an import may add: their names come with the file. Our project's own themes
 # are curated by hand, so an unknown project theme is a rejected row.
 CREATABLE_SCHEMES = {Theme.Scheme.UPR_INFO, Theme.Scheme.OHCHR, Theme.Scheme.UHRI, Theme.Scheme.SDG}
+
+
+def check_fields(model: type[Model], label: str, values: dict[str, Any]) -> None:
+    """Reject a row whose values break the model fields' own limits (integer range, length, choices).
+
+    Run on the records a row would create (sessions, themes) before anything is written: a session number
+    of 32,768 passed the reader and failed full_clean() mid-import, an uncaught ValidationError (a 500 in
+    the admin). The fields' validators know the database's ranges (a small integer stops at 32,767).
+    """
+    errors = []
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        try:
+            field.clean(value, None)  # type: ignore[union-attr]
+        except ValidationError as exc:
+            shown = value if isinstance(value, int) else repr(str(value)[:40])
+            errors.append(f"{label} {name} {shown}: {' '.join(exc.messages)}")
+    if errors:
+        raise RowRejected("; ".join(errors))
 
 
 class Matcher:
@@ -71,8 +94,12 @@ class Matcher:
 
     # -- sessions and reviews ---------------------------------------------------------------------
     def check_session(self, number: int) -> None:
-        """Reject a session whose cycle we do not know (cycles carry facts we cannot invent)."""
-        if number not in self.sessions and cycle_number_for_session(number) not in self.cycles:
+        """Reject a session number out of the field's range, or whose cycle we do not know (cycles carry facts
+        we cannot invent)."""
+        if number in self.sessions:
+            return
+        check_fields(Session, "session", {"number": number})
+        if cycle_number_for_session(number) not in self.cycles:
             raise RowRejected(
                 f"session {number} belongs to cycle {cycle_number_for_session(number)}, not in the database"
             )
@@ -102,7 +129,8 @@ class Matcher:
         if (ref.scheme, ref.code) in self.themes:
             return
         if ref.scheme not in CREATABLE_SCHEMES or not ref.name:
-            raise RowRejected(f"unknown theme {ref.scheme}:{ref.code}")
+            raise RowRejected(f"unknown theme {ref.scheme}:{ref.code[:80]}")
+        check_fields(Theme, "theme", {"code": ref.code})
         self._theme_names.setdefault((ref.scheme, ref.code), ref.name)
 
     def theme(self, ref: ThemeRef) -> Theme:

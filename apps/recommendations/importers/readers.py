@@ -5,6 +5,7 @@ fields. It touches no database: states, sessions and themes are names here, reso
 """
 
 import csv
+import functools
 import html
 import io
 import re
@@ -89,14 +90,14 @@ class RowRejected(Exception):
     """The row cannot be imported; the message is the reason printed in the report."""
 
 
-@dataclass
+@dataclass(slots=True)
 class ThemeRef:
     scheme: str
     code: str
     name: str
 
 
-@dataclass
+@dataclass(slots=True)  # kept for every valid row until the write: no __dict__ each
 class ParsedRow:
     line: int
     state_under_review: str
@@ -143,16 +144,57 @@ def detect_format(header: list[str]) -> str | None:
     return None
 
 
+# Formats whose fields never span lines: a record read over several physical lines is a broken quote there.
+SINGLE_LINE_FORMATS = frozenset({UPR_INFO, OHCHR_MATRIX})
+
+
+class _LineTap:
+    """The physical lines csv.reader consumes (CR, LF or CRLF endings), so each record knows its line span."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.taken: list[str] = []
+        self.count = 0
+
+    def __iter__(self) -> "_LineTap":
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.taken.append(line)
+        self.count += 1
+        return line
+
+    def take(self) -> list[str]:
+        taken, self.taken = self.taken, []
+        return taken
+
+
+def _unbalanced_quotes(raw: list[str]) -> bool:
+    """A record whose quotes do not pair up: one was opened and never closed (or stray in a quoted field)."""
+    return sum(line.count('"') for line in raw) % 2 == 1
+
+
 def read_rows(text: str, *, name: str, fmt: str | None) -> tuple[str, list[str], Iterator[RawRow]]:
-    """Split text into rows keyed by the header. Returns (format, header, rows with their first line)."""
-    lines = io.StringIO(text, newline="")
-    reader = csv.reader(lines, strict=False)
+    """Split text into rows keyed by the header. Returns (format, header, rows with their first line).
+
+    Physical lines are accounted for as well as records; each row carries the line it starts on:
+    1. A record whose quotes do not pair up (an unterminated quote swallows the next lines into its field)
+       is rejected with its line span, never merged silently.
+    2. In a format whose fields never span lines (UPR Info, the OHCHR matrix), a record read over several
+       lines is broken the same way: its first line is rejected, and each following line is read again on
+       its own, so the line the quote swallowed is imported (or rejected) in its own right.
+    """
+    tap = _LineTap(iter(io.StringIO(text, newline="")))
+    reader = csv.reader(tap, strict=False)
     try:
         header = [column.strip() for column in next(reader)]
     except StopIteration:
         raise MalformedFileError("is empty") from None
     except csv.Error as exc:
         raise MalformedFileError(f"line 1: {exc}") from exc
+    if _unbalanced_quotes(tap.take()) or reader.line_num > 1:
+        raise MalformedFileError("line 1: the header has an unterminated quote")
     detected = detect_format(header)
     fmt = fmt or detected
     if fmt is None:
@@ -167,9 +209,17 @@ def read_rows(text: str, *, name: str, fmt: str | None) -> tuple[str, list[str],
     missing = [column for column in required if column not in header]
     if missing:
         raise MalformedFileError(f"is missing the {fmt} column(s) {', '.join(missing)}; found {', '.join(header)}")
+    single_line = fmt in SINGLE_LINE_FORMATS
+
+    def row(line: int, values: list[str]) -> RawRow | None:
+        if not any(value.strip() for value in values):
+            return None  # a blank line is no row
+        if len(values) != len(header):
+            return RawRow(line, None, f"has {len(values)} columns, the header {len(header)}")
+        return RawRow(line, dict(zip(header, values, strict=True)))
 
     def rows() -> Iterator[RawRow]:
-        start = reader.line_num + 1
+        start = 2
         while True:
             try:
                 values = next(reader)
@@ -177,13 +227,36 @@ def read_rows(text: str, *, name: str, fmt: str | None) -> tuple[str, list[str],
                 return
             except csv.Error as exc:
                 raise MalformedFileError(f"line {start}: {exc}") from exc
-            line, start = start, reader.line_num + 1
-            if not any(value.strip() for value in values):
-                continue  # a blank line is no row
-            if len(values) != len(header):
-                yield RawRow(line, None, f"has {len(values)} columns, the header {len(header)}")
+            raw = tap.take()
+            line, last = start, start + len(raw) - 1
+            start = last + 1
+            if len(raw) > 1 and single_line:
+                yield RawRow(
+                    line,
+                    None,
+                    f"a quoted field opened on line {line} is not closed on its line (an unterminated quote) and "
+                    f"ran on to line {last}; a {fmt} file has no multi-line fields: lines {line + 1}–{last} are "
+                    "read on their own",
+                )
+                for offset, physical in enumerate(raw[1:], start=line + 1):
+                    alone = list(csv.reader([physical], strict=False))
+                    if _unbalanced_quotes([physical]):
+                        yield RawRow(offset, None, "has an unterminated quote")
+                    elif alone and (found := row(offset, alone[0])) is not None:
+                        yield found
                 continue
-            yield RawRow(line, dict(zip(header, values, strict=True)))
+            if _unbalanced_quotes(raw):
+                span = f"lines {line}–{last}" if last > line else f"line {line}"
+                yield RawRow(
+                    line,
+                    None,
+                    f"has an unterminated quote: the record runs over {span}, whose quotes do not pair up; "
+                    "nothing of it is imported",
+                )
+                continue
+            found = row(line, values)
+            if found is not None:
+                yield found
 
     return fmt, header, rows()
 
@@ -218,6 +291,12 @@ def _split(value: str, separator: str) -> list[str]:
     return [part.strip() for part in value.split(separator) if part.strip()]
 
 
+@functools.lru_cache(maxsize=4096)
+def _upr_info_theme(name: str) -> ThemeRef:
+    """One shared reference per issue name: a 50 MB export repeats ~60 names 600,000 times."""
+    return ThemeRef("upr_info", slugify(name)[:80], name)
+
+
 def parse_upr_info(values: dict[str, str], line: int) -> ParsedRow:
     """A UPR Info row: one recommending state per row; issues are comma-separated UPR Info themes."""
     get = {key: html.unescape(value) for key, value in values.items()}  # the export escapes brackets: &#40;
@@ -228,7 +307,7 @@ def parse_upr_info(values: dict[str, str], line: int) -> ParsedRow:
         text=get["Text"].strip(),
         recommending_states=[get["From"].strip()] if get["From"].strip() else [],
         fields={"response": _response(get["Response"]), "action_category": _action(get["Action"])},
-        themes=[ThemeRef("upr_info", slugify(name)[:80], name) for name in _split(get["Issue"], ",")],
+        themes=[_upr_info_theme(name) for name in _split(get["Issue"], ",")],
         theme_schemes="upr_info",
     )
 

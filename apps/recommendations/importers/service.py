@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from tqdm import tqdm
 
 from apps.recommendations.fingerprint import recommendation_fingerprint
-from apps.recommendations.importers.encoding import decode_file
+from apps.recommendations.importers.encoding import decode_file, physical_line_count
 from apps.recommendations.importers.matching import Matcher
 from apps.recommendations.importers.paraphrases import Candidate, Paraphrase, paraphrase_replacements
 from apps.recommendations.importers.pg_bulk import pg_insert_with_history
@@ -50,6 +50,9 @@ from apps.reviews.models import Review
 from apps.states.models import MemberState
 
 BATCH = 1000
+# New recommendations are built as model instances and written this many at a time, so the write holds
+# a bounded number of instances (a 50 MB file makes 200,000): the rows themselves stay compact until then.
+WRITE_BATCH = 5000
 CHANGE_REASON = "import"
 # SQLite limits the variables of one statement; keep IN lists well under it.
 IN_CHUNK = 900
@@ -65,7 +68,7 @@ class ImportSource:
     data: bytes
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     file: str
     row: ParsedRow
@@ -75,8 +78,6 @@ class _Candidate:
     review: Review | None = None
     themes: list[Theme] | None = None
     duplicates: list["_Candidate"] = field(default_factory=list)
-    # The row as a Recommendation, validated field by field; saved as it is when the row is new.
-    instance: Recommendation | None = None
 
     @property
     def key(self) -> tuple[int, str, frozenset[int]]:
@@ -160,14 +161,13 @@ def _check(outcome: RowOutcome, record: UhriRecord, matcher: Matcher) -> "_Candi
         matcher.check_session(row.session)
         for ref in row.themes or ():
             matcher.check_theme(ref)
-        instance = _validate(row, states)
+        _validate(row, states)  # the instance is built again, in a batch, if the row is new
     except RowRejected as exc:
         _reject(outcome, str(exc))
         return None
     spellings = [*row.recommending_states, *matcher.state_spellings(states)]
     fingerprint = recommendation_fingerprint(row.text, state_names=spellings)
     candidate = _Candidate(outcome.file, row, outcome, states, fingerprint)
-    candidate.instance = instance
     candidate.review = reviewed  # type: ignore[assignment]  # replaced by the Review below
     return candidate
 
@@ -192,6 +192,7 @@ def _parse_sources(
             )
             used, _header, rows = read_rows(decoded.text, name=source.name, fmt=fmt)
             summary = FileSummary(source.name, used, decoded.encoding_name, decoded.how, decoded.line_ending)
+            summary.lines = physical_line_count(decoded.text)
             report.files.append(summary)
             parse = PARSERS[used]
             for raw in tqdm(rows, desc=source.name, unit=" rows", disable=not progress, file=sys.stderr, leave=False):
@@ -212,7 +213,7 @@ def _parse_sources(
                     matcher.check_session(row.session)
                     for ref in row.themes or ():
                         matcher.check_theme(ref)
-                    instance = _validate(row, states)
+                    _validate(row, states)  # the instance is built again, in a batch, if the row is new
                 except RowRejected as exc:
                     _reject(outcome, str(exc))
                     continue
@@ -220,7 +221,6 @@ def _parse_sources(
                 spellings = [*row.recommending_states, *matcher.state_spellings(states)]
                 fingerprint = recommendation_fingerprint(row.text, state_names=spellings)
                 candidate = _Candidate(source.name, row, outcome, states, fingerprint)
-                candidate.instance = instance
                 candidate.review = reviewed  # type: ignore[assignment]  # replaced by the Review below
                 candidates.append(candidate)
         except MalformedFileError as exc:
@@ -328,12 +328,13 @@ def recommendation_import(
         candidate.review = matcher.review(state, candidate.row.session)
         if candidate.row.themes is not None:
             candidate.themes = [matcher.theme(ref) for ref in candidate.row.themes]
+            candidate.row.themes = []  # resolved: the Theme instances are shared, the references are not
     primaries = _dedupe(candidates)
     existing, paragraphs, existing_themes = _existing(sorted({c.key[0] for c in primaries}))
     report.phases["match"] = time.monotonic() - started - sum(report.phases.values())
 
     now = timezone.now()
-    to_create: list[tuple[_Candidate, Recommendation]] = []
+    to_create: list[_Candidate] = []
     to_update: list[tuple[_Candidate, Recommendation, bool]] = []
     changed_fields: set[str] = set()
     replacements = _paraphrase_replacements(primaries, existing, existing_themes, matcher, report)
@@ -354,11 +355,7 @@ def recommendation_import(
                     candidate.outcome, f"paragraph {paragraph} of this review already holds recommendation {holder}"
                 )
                 continue
-            rec = candidate.instance or Recommendation(text=candidate.row.text, **candidate.row.fields)
-            assert candidate.review is not None
-            rec.review = candidate.review
-            rec.fingerprint = candidate.fingerprint
-            to_create.append((candidate, rec))
+            to_create.append(candidate)
             continue
         changed = [name for name, value in candidate.row.fields.items() if getattr(rec, name) != value]
         if "paragraph" in changed and paragraph and paragraphs.get((rec.review_id, paragraph), rec.pk) != rec.pk:
@@ -379,8 +376,6 @@ def recommendation_import(
 
     created = _write_new(to_create, now, progress)
     _write_updates(to_update, changed_fields, now)
-    for candidate, rec in to_create:
-        candidate.outcome.status, candidate.outcome.recommendation_id = CREATED, rec.pk
     for candidate in primaries:
         for duplicate in candidate.duplicates:
             duplicate.outcome.recommendation_id = candidate.outcome.recommendation_id
@@ -392,7 +387,7 @@ def recommendation_import(
             candidate.outcome.detail = "; ".join(filter(None, [candidate.outcome.detail, *candidate.row.notes]))
             report.notes += [f"{candidate.file}, line {candidate.row.line}: {note}" for note in candidate.row.notes]
     report.phases["write"] = time.monotonic() - started - sum(report.phases.values())
-    touched = [rec.pk for rec in created] + [rec.pk for _, rec, _ in to_update]
+    touched = created + [rec.pk for _, rec, _ in to_update]
     for chunk in _chunks(touched, 5000):
         recommendation_search_refresh(recommendations=Recommendation.objects.filter(pk__in=chunk))
 
@@ -481,44 +476,52 @@ def _keep_paraphrases_in_history(recs: list[Recommendation]) -> None:
         del rec._history_date  # type: ignore[attr-defined]
 
 
-def _write_new(to_create: list[tuple[_Candidate, Recommendation]], now: Any, progress: bool) -> list[Recommendation]:
-    objs = [rec for _, rec in to_create]
-    for rec in objs:
-        rec.created_at = rec.updated_at = now
-    created: list[Recommendation] = []
-    if connections[router.db_for_write(Recommendation)].vendor == "postgresql":
-        pg_insert_with_history(Recommendation, objs, date=now, reason=CHANGE_REASON)
-        created = objs
-    else:
-        for chunk in tqdm(
-            list(_chunks(objs, BATCH)),
-            desc="writing",
-            unit=" batches",
-            disable=not progress,
-            file=sys.stderr,
-            leave=False,
-        ):
-            created += bulk_create_with_history(
-                list(chunk), Recommendation, batch_size=BATCH, default_date=now, default_change_reason=CHANGE_REASON
+def _new_recommendation(candidate: _Candidate, now: Any) -> Recommendation:
+    rec = Recommendation(text=candidate.row.text, **candidate.row.fields)
+    assert candidate.review is not None
+    rec.review = candidate.review
+    rec.fingerprint = candidate.fingerprint
+    rec.created_at = rec.updated_at = now
+    return rec
+
+
+def _write_new(to_create: list[_Candidate], now: Any, progress: bool) -> list[int]:
+    """Create the new recommendations WRITE_BATCH at a time, with history and links; returns their ids.
+
+    Each batch's instances are built, written and dropped: memory holds one batch, not every new row.
+    """
+    postgresql = connections[router.db_for_write(Recommendation)].vendor == "postgresql"
+    created: list[int] = []
+    batches = list(_chunks(to_create, WRITE_BATCH))
+    for batch in tqdm(batches, desc="writing", unit=" batches", disable=not progress, file=sys.stderr, leave=False):
+        objs = [_new_recommendation(candidate, now) for candidate in batch]
+        if postgresql:
+            pg_insert_with_history(Recommendation, objs, date=now, reason=CHANGE_REASON)
+        else:
+            objs = bulk_create_with_history(
+                objs, Recommendation, batch_size=BATCH, default_date=now, default_change_reason=CHANGE_REASON
             )
-    if any(rec.pk is None for rec in created):
-        raise RuntimeError("The database did not return the ids of created rows.")
-    _insert_links(
-        StatesThrough,
-        [
-            (rec.pk, state_id)
-            for (candidate, _), rec in zip(to_create, created, strict=True)
-            for state_id in {s.pk for s in candidate.states}
-        ],
-    )
-    _insert_links(
-        ThemesThrough,
-        [
-            (rec.pk, theme.pk)
-            for (candidate, _), rec in zip(to_create, created, strict=True)
-            for theme in candidate.themes or ()
-        ],
-    )
+        if any(rec.pk is None for rec in objs):
+            raise RuntimeError("The database did not return the ids of created rows.")
+        _insert_links(
+            StatesThrough,
+            [
+                (rec.pk, state_id)
+                for candidate, rec in zip(batch, objs, strict=True)
+                for state_id in {s.pk for s in candidate.states}
+            ],
+        )
+        _insert_links(
+            ThemesThrough,
+            [
+                (rec.pk, theme.pk)
+                for candidate, rec in zip(batch, objs, strict=True)
+                for theme in candidate.themes or ()
+            ],
+        )
+        for candidate, rec in zip(batch, objs, strict=True):
+            candidate.outcome.status, candidate.outcome.recommendation_id = CREATED, rec.pk
+            created.append(rec.pk)
     return created
 
 

@@ -10,6 +10,7 @@ from rest_framework import permissions, viewsets
 from rest_framework.serializers import BaseSerializer
 
 from apps.common.api import Conflict
+from apps.common.api_filters import StrictFilterBackend
 from apps.reminders import services
 from apps.reminders.api.serializers import SubscriptionSerializer
 from apps.reminders.models import Subscription
@@ -33,7 +34,8 @@ class SubscriptionViewSet(viewsets.ModelViewSet):
 
     serializer_class = SubscriptionSerializer
     permission_classes = [permissions.IsAuthenticated]
-    filter_backends: list[type] = []
+    # No filters, but an unknown query parameter is still a 400 (`?zzz=1` answered the whole list).
+    filter_backends = [StrictFilterBackend]
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Subscription]:

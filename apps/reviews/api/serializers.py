@@ -318,7 +318,7 @@ class StatementSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "nullable": True})
     def get_snippet(self, obj: Statement) -> str | None:
-        return snippet_html(getattr(obj, "snippet", None))
+        return snippet_html(obj)
 
 
 class StatementWriteSerializer(serializers.ModelSerializer):

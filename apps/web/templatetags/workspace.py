@@ -99,9 +99,8 @@ def deadline_when(context: dict[str, Any], deadline: Any) -> SafeString | str:
 @register.simple_tag
 def highlighted(recommendation: Recommendation, q: str) -> SafeString:
     """The search snippet with <mark>ed matches (PostgreSQL's ts_headline), or the text with the terms marked."""
-    snippet = getattr(recommendation, "snippet", None)
-    if snippet:
-        return snippet_html(snippet) or SafeString("")
+    if getattr(recommendation, "snippet", None):
+        return snippet_html(recommendation) or SafeString("")
     text = recommendation.text
     terms = [term for group in websearch_terms(q or "") for negated, term in group if not negated and term]
     if not terms:
