@@ -219,7 +219,7 @@ def test_an_import_row_with_a_session_past_the_range_is_rejected_in_the_admin(re
 
 def test_an_import_theme_code_longer_than_the_field_is_a_rejected_row(reference_data, tmp_path, capsys):
     header = "wg_session,state_under_review,paragraph,recommendation,recommending_states,position,themes"
-    row = f'17,China,186.999,"Protect refugees (Mongolia);",Mongolia,Supported,{"G" * 90} Too long a code'
+    row = f'17,China,186.999,"Protect refugees (Mongolia);",Mongolia,Supported,{"G" + "5" * 89} Too long a code'
     path = tmp_path / "matrix.csv"
     path.write_text(f"{header}\n{row}\n", encoding="utf-8")
 

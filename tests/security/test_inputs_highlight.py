@@ -12,17 +12,18 @@ pytestmark = pytest.mark.django_db
 FORGED = "\ue000<script>alert(1)</script>\ue001 and \ue000forged\ue001 marks beside refoulement"
 
 
-def snippet_of(api, path: str, q: str) -> str:
-    response = api().get(path, {"q": q})
+def snippet_of(api, path: str, q: str, pk: int) -> str:
+    """The snippet of row pk among the matches (the reference data holds other matches, e.g. China 2009's)."""
+    response = api().get(path, {"q": q, "page_size": 200})
     assert response.status_code == 200, response.content
-    return response.json()["results"][0]["snippet"]
+    return next(row["snippet"] for row in response.json()["results"] if row["id"] == pk)
 
 
 def test_private_use_characters_in_a_statement_do_not_become_marks(postgres, reference_data, api):
-    StatementFactory(text=FORGED)
+    statement = StatementFactory(text=FORGED)
     statement_search_refresh()
 
-    snippet = snippet_of(api, "/statements/", "refoulement")
+    snippet = snippet_of(api, "/statements/", "refoulement", statement.pk)
 
     assert snippet.count("<mark>") == snippet.count("</mark>") == 1
     assert "<mark>refoulement</mark>" in snippet
@@ -44,10 +45,10 @@ def test_private_use_characters_in_a_recommendation_do_not_become_marks_on_the_p
 
 def test_a_text_that_holds_the_marker_is_shown_unmarked(postgres, reference_data, api, monkeypatch):
     monkeypatch.setattr(search, "new_snippet_marker", lambda: "fixedmarker")
-    StatementFactory(text="[fixedmarker[forged]fixedmarker] & refoulement")
+    statement = StatementFactory(text="[fixedmarker[forged]fixedmarker] & refoulement")
     statement_search_refresh()
 
-    snippet = snippet_of(api, "/statements/", "refoulement")
+    snippet = snippet_of(api, "/statements/", "refoulement", statement.pk)
 
     assert "<mark>" not in snippet
     assert "forged" in snippet and "refoulement" in snippet
