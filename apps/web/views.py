@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
@@ -102,6 +103,7 @@ def recommendation_explorer(request: HttpRequest) -> HttpResponse:
     form = ExplorerForm(request.GET or None)
     page = None
     csv_url = "/api/v1/recommendations/?format=csv"
+    export_query = ""
     status = 200
     if not request.GET or form.is_valid():
         query = form.api_query() if request.GET else {}
@@ -115,6 +117,7 @@ def recommendation_explorer(request: HttpRequest) -> HttpResponse:
             # over a large record neither counts every match nor sorts whole rows.
             page = CappedPaginator(recommendations, EXPLORER_PAGE_SIZE).get_page(request.GET.get("page"))
             csv_url = f"/api/v1/recommendations/?{urlencode({**query, 'format': 'csv'})}"
+            export_query = urlencode(query)
     else:
         status = 400
     refugees = selectors.theme_refugees()
@@ -125,6 +128,11 @@ def recommendation_explorer(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "csv_url": csv_url,
+            # Past EXPORT_SYNC_MAX_ROWS the CSV is prepared by a worker: a form starts the export job.
+            "export_query": export_query,
+            "export_in_request": page is not None
+            and getattr(page.paginator, "count_is_exact", True)
+            and page.paginator.count <= settings.EXPORT_SYNC_MAX_ROWS,
             "refugees_theme": refugees,
             "query_without_page": urlencode(
                 [(key, value) for key, values in request.GET.lists() if key != "page" for value in values]

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from apps.recommendations.exports import RECOMMENDATION_COLUMNS, STATEMENT_COLUMNS
+from apps.recommendations.exports.columns import RECOMMENDATION_COLUMNS, STATEMENT_COLUMNS, labels_for
 from apps.recommendations.importers import ImportSource, recommendation_import
 from apps.recommendations.models import Recommendation
 from apps.reviews.models import Review
@@ -34,7 +34,7 @@ def csv_rows(data: bytes) -> list[dict[str, str]]:
 @pytest.fixture
 def few_per_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
     """Small chunks, so the tests cross chunk boundaries as a 250,000-row export does."""
-    monkeypatch.setattr("apps.recommendations.exports.CHUNK", 7)
+    monkeypatch.setattr("apps.recommendations.exports.columns.CHUNK", 7)
 
 
 def test_anyone_can_export_the_whole_filtered_list_as_csv(
@@ -44,7 +44,7 @@ def test_anyone_can_export_the_whole_filtered_list_as_csv(
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith('attachment; filename="recommendations-')
+    assert response["Content-Disposition"] == 'attachment; filename="upr-recommendations-china-2018.csv"'
     rows = csv_rows(body(response))
     assert list(rows[0]) == RECOMMENDATION_COLUMNS
     assert len(rows) == 346 == Recommendation.objects.filter(review__session__cycle__number=3).count()
@@ -74,7 +74,8 @@ def test_the_xlsx_export_opens_in_a_spreadsheet(client: Client, reference_data: 
     path.write_bytes(body(response))
     sheet = openpyxl.load_workbook(path, read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == RECOMMENDATION_COLUMNS
+    assert list(rows[0]) == labels_for("recommendations")
+    assert "Recommending states (ISO3)" in rows[0]
     assert len(rows) - 1 == 252
 
 

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import QueryDict
 
-from apps.recommendations.exports import EXPORT_FORMATS, export_stream
+from apps.recommendations.exports.columns import export_ids
+from apps.recommendations.exports.writers import EXPORT_FORMATS, export_stream
 from apps.recommendations.selectors import recommendation_list
 from apps.reviews.selectors import statement_list
 
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         out = output.open("wb") if output else sys.stdout.buffer
         started, written = time.monotonic(), 0
         try:
-            for block in export_stream(kind, queryset, options["format"]):
+            for block in export_stream(kind, export_ids(queryset), options["format"]):
                 out.write(block)
                 written += len(block)
         finally:

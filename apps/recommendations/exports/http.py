@@ -1,0 +1,66 @@
+"""Export responses for the API and the pages: small lists streamed, large ones as jobs, the whole record as files.
+
+1. Up to EXPORT_SYNC_MAX_ROWS matching rows: answered in the request. CSV and JSON are streamed (their ids
+   were read before the first byte, so a bad query is an error response, not a broken file; a failure later
+   ends the file with a marker); XLSX is built first and then sent (a zip cannot be cut and stay readable).
+2. More rows, no filter at all: a 303 to the current prebuilt file of the whole record (/downloads/).
+3. More rows, filtered: an ExportJob for a worker; 202 with the job's status and page links; 429 when the
+   client already has EXPORT_MAX_JOBS_PER_CLIENT jobs waiting or running.
+"""
+
+import tempfile
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import FileResponse, StreamingHttpResponse
+from django.urls import reverse
+
+from apps.recommendations.exports.columns import export_ids, export_rows
+from apps.recommendations.exports.naming import export_filename
+from apps.recommendations.exports.selectors import dataset_file_current
+from apps.recommendations.exports.writers import CONTENT_TYPES, export_stream, xlsx_write
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment header; the names we make are ASCII slugs, anything else is reduced to ASCII."""
+    safe = filename.encode("ascii", "ignore").decode().replace('"', "").replace("\\", "") or "export"
+    return f'attachment; filename="{safe}"'
+
+
+def export_sync_response(
+    kind: str, ids: list[int], fmt: str, filters: Mapping[str, Sequence[str]]
+) -> StreamingHttpResponse:
+    """The export of records `ids` (already read: at most EXPORT_SYNC_MAX_ROWS) in this response."""
+    filename = export_filename(kind, fmt, filters)
+    response: StreamingHttpResponse
+    if fmt == "xlsx":
+        spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
+        xlsx_write(kind, export_rows(kind, ids), spool)
+        spool.seek(0)
+        response = FileResponse(spool, content_type=CONTENT_TYPES[fmt])
+    else:
+        response = StreamingHttpResponse(export_stream(kind, ids, fmt), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition(filename)
+    return response
+
+
+def first_ids(queryset: QuerySet[Any]) -> list[int]:
+    """Up to EXPORT_SYNC_MAX_ROWS + 1 ids of the list in its order: the rows of a small export, or proof it is large."""
+    return list(queryset.values_list("pk", flat=True)[: settings.EXPORT_SYNC_MAX_ROWS + 1])
+
+
+def is_small(ids: list[int]) -> bool:
+    return len(ids) <= settings.EXPORT_SYNC_MAX_ROWS
+
+
+def dataset_url(kind: str, fmt: str) -> str | None:
+    """The current prebuilt file of the whole record of `kind` in `fmt`, if one was built."""
+    dataset = dataset_file_current(kind=kind, fmt=fmt)
+    if dataset is None:
+        return None
+    return reverse("exports:dataset_file", kwargs={"filename": dataset.filename})
+
+
+__all__ = ["content_disposition", "dataset_url", "export_ids", "export_sync_response", "first_ids", "is_small"]
