@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from rest_framework import exceptions, renderers, status
+from rest_framework import exceptions, renderers, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +20,11 @@ from apps.recommendations.exports.services import ExportLimitReached, export_job
 from apps.recommendations.exports.tokens import export_job_token_make
 from apps.recommendations.exports.writers import CONTENT_TYPES, EXPORT_FORMATS
 from apps.recommendations.models import DatasetFile, ExportJob
+
+
+def _when(value: Any) -> str | None:
+    """A time as every API time: ISO 8601 in the site's time zone (Geneva), with its offset."""
+    return None if value is None else serializers.DateTimeField().to_representation(value)
 
 
 class TooManyExports(exceptions.APIException):
@@ -68,8 +73,8 @@ def export_job_data(job: ExportJob, request: Any) -> dict[str, Any]:
         "size": job.size if done else None,
         "sha256": job.sha256 if done else None,
         "error": job.error or None,
-        "created_at": job.created_at,
-        "finished_at": job.finished_at,
+        "created_at": _when(job.created_at),
+        "finished_at": _when(job.finished_at),
         "status_url": request.build_absolute_uri(reverse("api:export-job", kwargs={"token": token})),
         "page_url": request.build_absolute_uri(reverse("exports:job", kwargs={"token": token})),
         "download_url": request.build_absolute_uri(reverse("exports:job_file", kwargs={"token": token}))
@@ -139,7 +144,7 @@ def dataset_file_data(dataset: DatasetFile, request: Any) -> dict[str, Any]:
         "rows": dataset.rows,
         "size": dataset.size,
         "sha256": dataset.sha256,
-        "built_at": dataset.built_at,
+        "built_at": _when(dataset.built_at),
         "url": request.build_absolute_uri(reverse("exports:dataset_file", kwargs={"filename": dataset.filename})),
     }
 

@@ -8,6 +8,7 @@
    client already has EXPORT_MAX_JOBS_PER_CLIENT jobs waiting or running.
 """
 
+import logging
 import tempfile
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -16,11 +17,22 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
+from rest_framework import exceptions, status
 
 from apps.recommendations.exports.columns import export_ids, export_rows
 from apps.recommendations.exports.naming import export_filename
 from apps.recommendations.exports.selectors import dataset_file_current
 from apps.recommendations.exports.writers import CONTENT_TYPES, export_stream, xlsx_write
+
+logger = logging.getLogger(__name__)
+
+
+class ExportFailed(exceptions.APIException):
+    """A server-side failure while building a file that is sent only once complete (XLSX)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The export could not be built just now; try again in a moment."
+    default_code = "export_failed"
 
 
 def content_disposition(filename: str) -> str:
@@ -37,7 +49,12 @@ def export_sync_response(
     response: StreamingHttpResponse
     if fmt == "xlsx":
         spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
-        xlsx_write(kind, export_rows(kind, ids), spool)
+        try:
+            xlsx_write(kind, export_rows(kind, ids), spool)
+        except Exception as exc:
+            spool.close()
+            logger.exception("XLSX export failed before its first byte")
+            raise ExportFailed() from exc
         spool.seek(0)
         response = FileResponse(spool, content_type=CONTENT_TYPES[fmt])
     else:

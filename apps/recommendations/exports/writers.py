@@ -17,6 +17,7 @@ EXPORT_INCOMPLETE_MARKER, a last JSON element `{"export_incomplete": true, …}`
 mid-file. XLSX is never streamed before it is complete (a zip cannot be cut and stay readable).
 """
 
+import contextlib
 import csv
 import io
 import json
@@ -144,8 +145,15 @@ def xlsx_write(kind: str, rows: Iterable[dict[str, Any]], out: IO[bytes]) -> Non
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=kind[:31])
     sheet.append([_xlsx_cell(sheet, label) for label in labels_for(kind)])
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, row[column]) for column in columns])
+    try:
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, row[column]) for column in columns])
+    except BaseException:
+        # Close the sheet's temporary file now (openpyxl would complain when the workbook is collected);
+        # the error that stopped the rows is the one raised.
+        with contextlib.suppress(Exception):
+            sheet.close()
+        raise
     workbook.save(out)
 
 
