@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, renderers, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -123,6 +124,45 @@ class ExportMixin:
         return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["status_url"]})
 
 
+class ExportJobStatusSerializer(serializers.Serializer):
+    """For the schema: what export_job_data() returns."""
+
+    # A plain string in the schema (an enum named "status" would collide with the reviews' one).
+    status = serializers.CharField(help_text="pending, running, done or failed")
+    kind = serializers.CharField()
+    format = serializers.ChoiceField(choices=EXPORT_FORMATS)
+    filters = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    filename = serializers.CharField()
+    rows_done = serializers.IntegerField()
+    rows_total = serializers.IntegerField(allow_null=True)
+    size = serializers.IntegerField(allow_null=True)
+    sha256 = serializers.CharField(allow_null=True)
+    error = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    status_url = serializers.URLField()
+    page_url = serializers.URLField()
+    download_url = serializers.URLField(allow_null=True)
+
+
+class DatasetFileSerializer(serializers.Serializer):
+    """For the schema: what dataset_file_data() returns."""
+
+    kind = serializers.CharField()
+    format = serializers.ChoiceField(choices=EXPORT_FORMATS)
+    filename = serializers.CharField()
+    rows = serializers.IntegerField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    built_at = serializers.DateTimeField()
+    url = serializers.URLField()
+
+
+class DownloadListSerializer(serializers.Serializer):
+    results = DatasetFileSerializer(many=True)
+
+
+@extend_schema(tags=["exports"], responses=ExportJobStatusSerializer)
 class ExportJobStatusView(APIView):
     """An export job's status and progress; the signed token in the URL is the permission to see it."""
 
@@ -149,6 +189,7 @@ def dataset_file_data(dataset: DatasetFile, request: Any) -> dict[str, Any]:
     }
 
 
+@extend_schema(tags=["exports"], responses=DownloadListSerializer)
 class DownloadListView(APIView):
     """The prebuilt files of the whole record: kind, format, date, size, rows and SHA-256 of each."""
 
