@@ -47,7 +47,7 @@ SYNC_CANDIDATES = [
     "session=10",
     "session=4",
 ]
-JOB_QUERY = "cycle=2"
+JOB_QUERY = "cycle=1&response=noted"  # 5,721 rows of the UPR Info import: just past the limit
 
 
 @dataclass
@@ -81,7 +81,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def fetch(url: str, *, follow: bool = True, timeout: float = 120) -> tuple[int, int, dict[str, str]]:
+def fetch(url: str, *, follow: bool = True, timeout: float = 600) -> tuple[int, int, dict[str, str]]:
     """(status, body bytes, headers); the body is read and dropped a block at a time."""
     opener = urllib.request.build_opener() if follow else urllib.request.build_opener(NoRedirect())
     try:
@@ -138,6 +138,8 @@ def run_phase(base: str, name: str, clients: int, work: list[str], *, then: Any 
     time.sleep(0.5)  # a few polls after the load
     stop.set()
     poller.join()
+    sys.stderr.write(f"{json.dumps(phase.summary())}\n")
+    sys.stderr.flush()
     return phase
 
 
@@ -224,6 +226,19 @@ def main() -> None:
         subprocess.run([python, "manage.py", "export_recommendations", "--datasets"], cwd=ROOT, env=env, check=True)
         sys.stderr.write(f"prebuilt files built in {time.perf_counter() - started:.1f} s\n")
 
+    # Jobs of an earlier run from this address would count against the limit (2 per client): remove them.
+    subprocess.run(
+        [
+            python,
+            "manage.py",
+            "shell",
+            "-c",
+            "from apps.recommendations.models import ExportJob; ExportJob.objects.filter(client_key='ip:127.0.0.1').delete()",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     server = worker = None
     base = args.target.rstrip("/") if args.target else f"http://127.0.0.1:{args.port}"
     if not args.target:

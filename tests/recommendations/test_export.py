@@ -209,18 +209,20 @@ def test_an_unfiltered_export_is_named_with_its_date(client: Client, reference_d
 # -- a stream that stops early says so ---------------------------------------------------------------------
 @pytest.fixture
 def failing_after_ten_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of 10 rows; the second chunk's query fails (as a lost database connection would)."""
     from apps.recommendations.exports import columns
 
-    real = columns._recommendation_row
-    made: list[int] = []
+    real = columns._recommendation_rows
+    calls: list[int] = []
 
-    def row(rec: Recommendation) -> dict:  # type: ignore[type-arg]
-        if len(made) == 10:
+    def rows(ids: list[int]) -> dict:  # type: ignore[type-arg]
+        calls.append(len(ids))
+        if len(calls) == 2:
             raise RuntimeError("connection to the database lost")
-        made.append(rec.pk)
-        return real(rec)
+        return real(ids)
 
-    monkeypatch.setattr(columns, "_recommendation_row", row)
+    monkeypatch.setattr(columns, "CHUNK", 10)
+    monkeypatch.setattr(columns, "_recommendation_rows", rows)
 
 
 def test_a_csv_stream_that_fails_midway_ends_with_a_marker_row(

@@ -178,10 +178,10 @@ def test_a_failed_job_keeps_no_file_and_says_why(
 ) -> None:
     data = client.get(API, {**CHINA_2018, "format": "csv"}).json()
 
-    def broken_row(rec: Any) -> dict[str, Any]:
+    def broken_rows(ids: list[int]) -> dict[int, dict[str, Any]]:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("apps.recommendations.exports.columns._recommendation_row", broken_row)
+    monkeypatch.setattr("apps.recommendations.exports.columns._recommendation_rows", broken_rows)
     export_services.export_job_run(job_id=ExportJob.objects.get().pk)
 
     status = client.get(data["status_url"]).json()

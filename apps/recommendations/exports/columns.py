@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.recommendations.models import Recommendation, Theme
 from apps.reviews.models import Review, Statement
-from apps.states.models import MemberState
 
 # Rows fetched (with their relations, in 3 queries) and written per step; the ids are streamed from a
 # server-side cursor, so memory holds about one chunk whatever the export's size.
@@ -93,33 +92,71 @@ def _themes(themes: Iterable[Theme]) -> tuple[list[str], list[str]]:
     return [f"{theme.scheme}:{theme.code}" for theme in ordered], [theme.name for theme in ordered]
 
 
-def _recommendation_row(rec: Recommendation) -> dict[str, Any]:
-    review = rec.review
-    states = sorted(rec.recommending_states.all(), key=lambda state: state.iso3)
-    theme_codes, theme_names = _themes(rec.themes.all())
-    return {
-        "id": rec.pk,
-        "state_under_review": review.state_under_review.iso3,
-        "state_under_review_name": review.state_under_review.name,
-        "year": review_year(review),
-        "session": review.session.number,
-        "cycle": review.session.cycle.number,
-        "paragraph": rec.paragraph,
-        "text": rec.text,
-        "text_status": rec.text_status,
-        "text_source": rec.text_source,
-        "recommending_states": [state.iso3 for state in states],
-        "recommending_state_names": [state.name for state in states],
-        "response": rec.response,
-        "response_label": rec.response_label,
-        "response_source": rec.response_source,
-        "action_category": rec.action_category,
-        "themes": theme_codes,
-        "theme_names": theme_names,
-        "affected_persons": rec.affected_persons,
-        "source_document": rec.source_document,
-        "note": rec.note,
-    }
+_RECOMMENDATION_FIELDS = (
+    "id",
+    "review__state_under_review__iso3",
+    "review__state_under_review__name",
+    "review__dialogue_date",
+    "review__session__starts_on",
+    "review__session__number",
+    "review__session__cycle__number",
+    "paragraph",
+    "text",
+    "text_status",
+    "text_source",
+    "response",
+    "response_label",
+    "response_source",
+    "action_category",
+    "affected_persons",
+    "source_document",
+    "note",
+)
+
+
+def _recommendation_rows(ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The rows of recommendations `ids` in 3 queries of plain values (no model instances: ~5x faster)."""
+    states: dict[int, list[tuple[str, str]]] = {pk: [] for pk in ids}
+    for rec_id, iso3, name in Recommendation.recommending_states.through.objects.filter(
+        recommendation_id__in=ids
+    ).values_list("recommendation_id", "memberstate__iso3", "memberstate__name"):
+        states[rec_id].append((iso3, name))
+    themes: dict[int, list[tuple[str, str, str]]] = {pk: [] for pk in ids}
+    for rec_id, scheme, code, name in Recommendation.themes.through.objects.filter(
+        recommendation_id__in=ids
+    ).values_list("recommendation_id", "theme__scheme", "theme__code", "theme__name"):
+        themes[rec_id].append((scheme, code, name))
+    rows: dict[int, dict[str, Any]] = {}
+    for values in Recommendation.objects.filter(pk__in=ids).values_list(*_RECOMMENDATION_FIELDS):
+        (pk, iso3, name, dialogue, starts, session, cycle, paragraph, text, text_status, text_source, response,
+         response_label, response_source, action_category, affected_persons, source_document, note) = values  # fmt: skip
+        by_code = sorted(states[pk])
+        by_scheme = sorted(themes[pk])
+        year = dialogue.year if dialogue else starts.year if starts else None
+        rows[pk] = {
+            "id": pk,
+            "state_under_review": iso3,
+            "state_under_review_name": name,
+            "year": year,
+            "session": session,
+            "cycle": cycle,
+            "paragraph": paragraph,
+            "text": text,
+            "text_status": text_status,
+            "text_source": text_source,
+            "recommending_states": [code for code, _name in by_code],
+            "recommending_state_names": [state_name for _code, state_name in by_code],
+            "response": response,
+            "response_label": response_label,
+            "response_source": response_source,
+            "action_category": action_category,
+            "themes": [f"{theme_scheme}:{code}" for theme_scheme, code, _name in by_scheme],
+            "theme_names": [theme_name for _scheme, _code, theme_name in by_scheme],
+            "affected_persons": affected_persons,
+            "source_document": source_document,
+            "note": note,
+        }
+    return rows
 
 
 def _statement_row(statement: Statement) -> dict[str, Any]:
@@ -146,17 +183,7 @@ def _statement_row(statement: Statement) -> dict[str, Any]:
     }
 
 
-_STATES = Prefetch("recommending_states", queryset=MemberState.objects.only("id", "iso3", "name"))
 _THEMES = Prefetch("themes", queryset=Theme.objects.only("id", "scheme", "code", "name"))
-
-
-def _recommendation_chunk(ids: list[int]) -> QuerySet[Recommendation]:
-    return (
-        Recommendation.objects.filter(pk__in=ids)
-        .defer("search_vector")
-        .select_related("review__state_under_review", "review__session__cycle")
-        .prefetch_related(_STATES, _THEMES)
-    )
 
 
 def _statement_chunk(ids: list[int]) -> QuerySet[Statement]:
@@ -173,21 +200,21 @@ def export_ids(queryset: QuerySet[Any]) -> Iterator[int]:
     return queryset.values_list("pk", flat=True).iterator(chunk_size=CHUNK)
 
 
+def _statement_rows(ids: list[int]) -> dict[int, dict[str, Any]]:
+    return {statement.pk: _statement_row(statement) for statement in _statement_chunk(ids)}
+
+
 def export_rows(kind: str, ids: Iterable[int]) -> Iterator[dict[str, Any]]:
     """The rows of the records `ids` (in that order), a chunk at a time; a record deleted meanwhile is left out."""
-    fetch: Callable[[list[int]], QuerySet[Any]]
-    to_row: Callable[[Any], dict[str, Any]]
-    if kind == "recommendations":
-        fetch, to_row = _recommendation_chunk, _recommendation_row
-    else:
-        fetch, to_row = _statement_chunk, _statement_row
+    fetch: Callable[[list[int]], dict[int, dict[str, Any]]]
+    fetch = _recommendation_rows if kind == "recommendations" else _statement_rows
     chunk: list[int] = []
 
     def flush() -> Iterator[dict[str, Any]]:
-        by_id: dict[int, Any] = {obj.pk: obj for obj in fetch(chunk)}
+        by_id = fetch(chunk)
         for pk in chunk:
             if pk in by_id:
-                yield to_row(by_id[pk])
+                yield by_id[pk]
 
     for pk in ids:
         chunk.append(pk)

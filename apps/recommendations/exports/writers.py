@@ -131,8 +131,12 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
     if not isinstance(value, str):
         return value
     # Excel refuses control characters and cells past 32,767 characters.
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_CELL_LIMIT])
-    cell.data_type = "s"  # never "f": a text starting with "=" stays text
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_CELL_LIMIT]
+    if not value.startswith(("=", "#")):
+        return value  # openpyxl writes it as a string (a cell of its own for each costs ~40 % more time)
+    # openpyxl would infer a formula ("=…") or an error value ("#N/A"): this cell is a string, whatever it holds.
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
     return cell
 
 
