@@ -11,8 +11,8 @@
    /healthz every 100 ms: the worst, median and 99th percentile /healthz times and any answer but 200.
    - full: each client downloads the whole record as CSV, XLSX and JSON through the API
      (`?format=…`, answered with a 303 to the prebuilt file) --rounds times;
-   - sync: each client exports the largest filtered list answered in the request (at most
-     EXPORT_SYNC_MAX_ROWS rows) as CSV and XLSX;
+   - sync: each client exports the largest filtered lists answered in the request: CSV and JSON of at
+     most EXPORT_SYNC_MAX_ROWS rows, XLSX of at most EXPORT_SYNC_MAX_ROWS_XLSX;
    - jobs: each client asks for a filtered list larger than that (a job: 202, or 429 past the limit),
      then the phase waits until a Celery worker (started beside gunicorn, one process) has written them.
 4. Print a table (and --json FILE). Everything is bounded: a few dozen requests, to 127.0.0.1 only.
@@ -46,6 +46,9 @@ SYNC_CANDIDATES = [
     "session=12",
     "session=10",
     "session=4",
+    "session=3",
+    "session=2",
+    "session=1",
 ]
 JOB_QUERY = "cycle=1&response=noted"  # 5,721 rows of the UPR Info import: just past the limit
 
@@ -195,6 +198,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6"))
     parser.add_argument("--sync-max-rows", type=int, default=5000)
+    parser.add_argument("--sync-max-rows-xlsx", type=int, default=1000)
     parser.add_argument("--exports-dir", default=str(ROOT / "var" / "bench-exports"))
     parser.add_argument("--skip-datasets", action="store_true", help="the prebuilt files are already built")
     parser.add_argument("--json", type=Path)
@@ -212,6 +216,7 @@ def main() -> None:
         "CACHE_URL": args.redis,
         "EXPORTS_DIR": args.exports_dir,
         "EXPORT_SYNC_MAX_ROWS": str(args.sync_max_rows),
+        "EXPORT_SYNC_MAX_ROWS_XLSX": str(args.sync_max_rows_xlsx),
         "EXPORT_REBUILD_AFTER_CHANGES": "false",
         "LOG_LEVEL": "WARNING",
         "GUNICORN_BIND": f"127.0.0.1:{args.port}",
@@ -273,15 +278,17 @@ def main() -> None:
     try:
         wait_until_up(base, server)
         sync_query, sync_rows = largest_sync_query(base, args.sync_max_rows)
+        xlsx_query, xlsx_rows = largest_sync_query(base, args.sync_max_rows_xlsx)
         full = [f"/api/v1/recommendations/?format={fmt}" for fmt in ("csv", "xlsx", "json")] * args.rounds
         phases = [
             run_phase(base, "idle", 1, ["/healthz"] * 20),
             run_phase(base, f"full: {args.clients} clients x {len(full)} whole-record downloads", args.clients, full),
             run_phase(
                 base,
-                f"sync: {args.clients} clients x CSV+XLSX of {sync_rows} rows ({sync_query})",
+                f"sync: {args.clients} clients x CSV+JSON of {sync_rows} rows, XLSX of {xlsx_rows}",
                 args.clients,
-                [f"/api/v1/recommendations/?{sync_query}&format={fmt}" for fmt in ("csv", "xlsx")],
+                [f"/api/v1/recommendations/?{sync_query}&format={fmt}" for fmt in ("csv", "json")]
+                + [f"/api/v1/recommendations/?{xlsx_query}&format=xlsx"],
             ),
             run_phase(
                 base,

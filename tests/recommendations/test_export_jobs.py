@@ -27,6 +27,7 @@ CHINA_2018 = {"state_under_review": "CHN", "cycle": "3"}
 def small_limits(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Exports past 50 rows become jobs; files go to a temporary EXPORTS_DIR; chunks of 40 rows."""
     settings.EXPORT_SYNC_MAX_ROWS = 50
+    settings.EXPORT_SYNC_MAX_ROWS_XLSX = 50
     settings.EXPORT_MAX_JOBS_PER_CLIENT = 2
     settings.EXPORTS_DIR = tmp_path / "exports"
     settings.SITE_URL = "https://upr.example.org"
@@ -144,6 +145,20 @@ def test_an_anonymous_job_is_only_visible_with_its_signed_token(
         response = Client().get(url)
         assert response.status_code == 404, url
     assert Client().get(f"/api/v1/export-jobs/{forged}/").json()["error"]["code"] == "not_found"
+
+
+def test_xlsx_has_a_lower_in_request_limit_than_csv(
+    client: Client, settings: Any, reference_data: None, small_limits: Path
+) -> None:
+    settings.EXPORT_SYNC_MAX_ROWS = 1000
+    settings.EXPORT_SYNC_MAX_ROWS_XLSX = 300
+
+    assert client.get(API, {**CHINA_2018, "format": "csv"}).status_code == 200
+    response = client.get(API, {**CHINA_2018, "format": "xlsx"})
+
+    assert response.status_code == 202
+    assert "More than 300 rows" in response.json()["message"]
+    assert client.get(API, {"state_under_review": "CHN", "cycle": "2", "format": "xlsx"}).status_code == 200
 
 
 def test_a_bad_filter_starts_no_job(client: Client, reference_data: None, small_limits: Path) -> None:

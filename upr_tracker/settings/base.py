@@ -261,6 +261,11 @@ LOGGING = {
 EXPORTS_DIR = Path(env.str("EXPORTS_DIR", default=str(VAR_DIR / "exports")))
 # A filtered export of more rows than this becomes a background job instead of a streamed response.
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5000)
+# XLSX costs about 5 times the CPU of CSV a row (openpyxl): its in-request limit is lower, so four at once
+# leave the web processes time for /healthz (bench/export_load.py).
+EXPORT_SYNC_MAX_ROWS_XLSX = env.int("EXPORT_SYNC_MAX_ROWS_XLSX", default=1000)
+# In-request exports built at once per web process (the others wait, without using the CPU).
+EXPORT_SYNC_CONCURRENCY = env.int("EXPORT_SYNC_CONCURRENCY", default=1)
 # Export jobs a client (a signed-in user, else an IP address) may have waiting or running at once.
 EXPORT_MAX_JOBS_PER_CLIENT = env.int("EXPORT_MAX_JOBS_PER_CLIENT", default=2)
 # A job still pending or running this long after its last progress is taken as lost (a killed worker):

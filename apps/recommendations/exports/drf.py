@@ -4,7 +4,6 @@ prebuilt files' listing. What each size of export gets is in apps/recommendation
 import json
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
@@ -15,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.recommendations.exports.client_identity import client_key
-from apps.recommendations.exports.http import dataset_url, export_sync_response, first_ids, is_small
+from apps.recommendations.exports.http import dataset_url, export_sync_response, first_ids, is_small, sync_limit
 from apps.recommendations.exports.selectors import dataset_file_list, export_job_by_token
 from apps.recommendations.exports.services import ExportLimitReached, export_job_create
 from apps.recommendations.exports.tokens import export_job_token_make
@@ -101,8 +100,8 @@ class ExportMixin:
             return super().list(request, *args, **kwargs)  # type: ignore[misc]
         queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]  # 400 on a bad filter
         filters = {name: values for name, values in request.query_params.lists() if name != "format"}
-        ids = first_ids(queryset)
-        if is_small(ids):
+        ids = first_ids(queryset, fmt)
+        if is_small(ids, fmt):
             return export_sync_response(self.export_kind, ids, fmt, filters)
         if not filters and (url := dataset_url(self.export_kind, fmt)):
             return HttpResponseRedirect(url, status=status.HTTP_303_SEE_OTHER)
@@ -118,7 +117,7 @@ class ExportMixin:
             raise TooManyExports(str(exc)) from exc
         data = export_job_data(job, request)
         data["message"] = (
-            f"More than {settings.EXPORT_SYNC_MAX_ROWS} rows: the export is being prepared. Follow status_url "
+            f"More than {sync_limit(fmt)} rows: the export is being prepared. Follow status_url "
             "(or open page_url) until its status is done, then download it from download_url."
         )
         return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["status_url"]})

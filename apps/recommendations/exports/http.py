@@ -1,6 +1,6 @@
 """Export responses for the API and the pages: small lists streamed, large ones as jobs, the whole record as files.
 
-1. Up to EXPORT_SYNC_MAX_ROWS matching rows: answered in the request. CSV and JSON are streamed (their ids
+1. Up to EXPORT_SYNC_MAX_ROWS matching rows (EXPORT_SYNC_MAX_ROWS_XLSX for XLSX): answered in the request. CSV and JSON are streamed (their ids
    were read before the first byte, so a bad query is an error response, not a broken file; a failure later
    ends the file with a marker); XLSX is built first and then sent (a zip cannot be cut and stay readable).
 2. More rows, no filter at all: a 303 to the current prebuilt file of the whole record (/downloads/).
@@ -8,9 +8,11 @@
    client already has EXPORT_MAX_JOBS_PER_CLIENT jobs waiting or running.
 """
 
+import contextlib
 import logging
 import tempfile
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +37,29 @@ class ExportFailed(exceptions.APIException):
     default_code = "export_failed"
 
 
+# In-request exports are CPU-bound Python: a gthread process building several at once leaves its other
+# threads (a /healthz, a page) waiting for the GIL. At most this many build at once per process; the others
+# wait their turn without using the CPU. Per process by design (it guards this process's CPU; nothing is shared).
+_BUILDING = threading.BoundedSemaphore(max(1, int(getattr(settings, "EXPORT_SYNC_CONCURRENCY", 1))))
+
+
+@contextlib.contextmanager
+def _building_slot() -> Iterator[None]:
+    """Wait (up to 2 minutes) for a slot; past that, build anyway rather than fail or hang."""
+    acquired = _BUILDING.acquire(timeout=120)
+    try:
+        yield
+    finally:
+        if acquired:
+            _BUILDING.release()
+
+
+def _one_at_a_time(blocks: Iterator[bytes]) -> Iterator[bytes]:
+    """The stream, built while holding a slot (taken at the first block, so a stream never read takes none)."""
+    with _building_slot():
+        yield from blocks
+
+
 def content_disposition(filename: str) -> str:
     """An attachment header; the names we make are ASCII slugs, anything else is reduced to ASCII."""
     safe = filename.encode("ascii", "ignore").decode().replace('"', "").replace("\\", "") or "export"
@@ -50,7 +75,8 @@ def export_sync_response(
     if fmt == "xlsx":
         spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
         try:
-            xlsx_write(kind, export_rows(kind, ids), spool)
+            with _building_slot():
+                xlsx_write(kind, export_rows(kind, ids), spool)
         except Exception as exc:
             spool.close()
             logger.exception("XLSX export failed before its first byte")
@@ -58,18 +84,23 @@ def export_sync_response(
         spool.seek(0)
         response = FileResponse(spool, content_type=CONTENT_TYPES[fmt])
     else:
-        response = StreamingHttpResponse(export_stream(kind, ids, fmt), content_type=CONTENT_TYPES[fmt])
+        response = StreamingHttpResponse(_one_at_a_time(export_stream(kind, ids, fmt)), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition(filename)
     return response
 
 
-def first_ids(queryset: QuerySet[Any]) -> list[int]:
-    """Up to EXPORT_SYNC_MAX_ROWS + 1 ids of the list in its order: the rows of a small export, or proof it is large."""
-    return list(queryset.values_list("pk", flat=True)[: settings.EXPORT_SYNC_MAX_ROWS + 1])
+def sync_limit(fmt: str) -> int:
+    """The most rows answered in the request in `fmt` (XLSX costs about 5 times the CPU of CSV a row)."""
+    return int(settings.EXPORT_SYNC_MAX_ROWS_XLSX if fmt == "xlsx" else settings.EXPORT_SYNC_MAX_ROWS)
 
 
-def is_small(ids: list[int]) -> bool:
-    return len(ids) <= settings.EXPORT_SYNC_MAX_ROWS
+def first_ids(queryset: QuerySet[Any], fmt: str) -> list[int]:
+    """Up to sync_limit(fmt) + 1 ids of the list in its order: the rows of a small export, or proof it is large."""
+    return list(queryset.values_list("pk", flat=True)[: sync_limit(fmt) + 1])
+
+
+def is_small(ids: list[int], fmt: str) -> bool:
+    return len(ids) <= sync_limit(fmt)
 
 
 def dataset_url(kind: str, fmt: str) -> str | None:
@@ -80,4 +111,12 @@ def dataset_url(kind: str, fmt: str) -> str | None:
     return reverse("exports:dataset_file", kwargs={"filename": dataset.filename})
 
 
-__all__ = ["content_disposition", "dataset_url", "export_ids", "export_sync_response", "first_ids", "is_small"]
+__all__ = [
+    "content_disposition",
+    "dataset_url",
+    "export_ids",
+    "export_sync_response",
+    "first_ids",
+    "is_small",
+    "sync_limit",
+]
