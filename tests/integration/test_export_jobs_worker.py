@@ -54,6 +54,7 @@ def export_worker(postgres: None, redis_url: str, tmp_path: Path, settings: Any)
             log=tmp_path / "worker.log",
             pool="solo",
             EXPORTS_DIR=str(settings.EXPORTS_DIR),
+            DJANGO_SECRET_KEY=settings.SECRET_KEY,  # the worker signs the link the test reads
             SITE_URL="https://upr.example.org",
         )
         client = Celery("integration-client", broker=redis_url)
