@@ -12,8 +12,9 @@ COPY . .
 # collectstatic needs settings but no secrets: a throwaway key and an unused database URL.
 RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-real-secret-key-000 DATABASE_URL=sqlite:////tmp/unused.sqlite3 \
     python manage.py collectstatic --noinput \
- && useradd --system --uid 10001 --home /app upr && mkdir -p /app/var && chown -R upr /app/var
+ && useradd --system --uid 10001 --home /app upr && mkdir -p /app/var/exports && chown -R upr /app/var
 USER upr
 
 EXPOSE 8000
-CMD ["gunicorn", "upr_tracker.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py: threaded workers (gthread), so downloads and exports never hold every process (/healthz).
+CMD ["gunicorn", "upr_tracker.wsgi:application", "--config", "gunicorn.conf.py"]

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from apps.common.api_auth import TokenView
 from apps.recommendations.api.views import RecommendationViewSet, ThemeViewSet
+from apps.recommendations.exports.drf import DownloadListView, ExportJobStatusView
 from apps.reminders.api.views import SubscriptionViewSet
 from apps.reviews.api.views import (
     CycleViewSet,
@@ -31,5 +32,7 @@ router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("downloads/", DownloadListView.as_view(), name="downloads"),
+    path("export-jobs/<str:token>/", ExportJobStatusView.as_view(), name="export-job"),
     *router.urls,
 ]

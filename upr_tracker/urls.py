@@ -20,5 +20,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     # Before the web pages: /reviews/<id>/calendar.ics must match before /reviews/<id>/.
     path("", include("apps.reminders.urls")),
+    path("", include("apps.recommendations.urls")),
     path("", include("apps.web.urls")),
 ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -174,3 +175,88 @@ class RecommendationTheme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recommendation_id} → {self.theme_id} ({self.mention or 'coded'})"
+
+
+class ExportJob(TimeStampedModel):
+    """A filtered export too large to stream in a web request, written to a file by a Celery worker.
+
+    Seen by its signed token only (apps/recommendations/exports/tokens.py): the link is the permission,
+    for an anonymous requester as for a signed-in one (who also gets it by e-mail).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a worker"
+        RUNNING = "running", "Being written"
+        DONE = "done", "Ready to download"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=20, help_text='"recommendations" or "statements".')
+    format = models.CharField(max_length=5)
+    filters = models.JSONField(default=dict, blank=True, help_text="The API's query parameters: name → list of values.")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="export_jobs"
+    )
+    client_key = models.CharField(
+        max_length=80, help_text='Who asked, for the concurrency limit: "user:<id>" or "ip:<address>".'
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    filename = models.CharField(max_length=200, help_text="The name the download is offered under.")
+    file = models.CharField(max_length=300, blank=True, help_text="Path of the finished file under EXPORTS_DIR.")
+    size = models.BigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "running", "done", "failed"]),
+                name="export_job_status_valid",
+            ),
+        ]
+        indexes = [
+            # Used by the concurrency limit: a client's pending and running jobs.
+            models.Index(fields=["client_key", "status"], name="export_job_client_status_idx"),
+            # Used by the purge of old jobs' files.
+            models.Index(fields=["finished_at"], name="export_job_finished_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} ({self.kind}, {self.format}, {self.status})"
+
+
+class DatasetFile(TimeStampedModel):
+    """The current prebuilt file of the whole dataset of one kind in one format (served at /downloads/)."""
+
+    kind = models.CharField(max_length=20)
+    format = models.CharField(max_length=5)
+    filename = models.CharField(
+        max_length=200, unique=True, help_text="Dated name; also its path under EXPORTS_DIR/datasets/."
+    )
+    rows = models.PositiveIntegerField()
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    built_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["kind", "format"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "format"], name="dataset_file_one_per_kind_format"),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class DatasetRebuild(models.Model):
+    """One row (id 1): whether a rebuild of the prebuilt files is pending, so edits enqueue at most one."""
+
+    pending = models.BooleanField(default=False)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    last_built_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"dataset rebuild ({'pending' if self.pending else 'idle'})"

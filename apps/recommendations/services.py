@@ -9,6 +9,7 @@ from django.db import connections, transaction
 from django.db.models import QuerySet
 
 from apps.common.search import SEARCH_CONFIG
+from apps.recommendations.exports.services import dataset_rebuild_request
 from apps.recommendations.fingerprint import recommendation_fingerprint
 from apps.recommendations.models import Recommendation, RecommendationTheme, Theme
 from apps.reviews.models import Review
@@ -97,6 +98,7 @@ def recommendation_create(
     recommendation.save()
     _set_relations(recommendation, states, themes, theme_mentions)
     recommendation_search_refresh(recommendations=Recommendation.objects.filter(pk=recommendation.pk))
+    dataset_rebuild_request()
     return recommendation
 
 
@@ -120,12 +122,14 @@ def recommendation_update(
     recommendation.save()
     _set_relations(recommendation, states, themes, theme_mentions)
     recommendation_search_refresh(recommendations=Recommendation.objects.filter(pk=recommendation.pk))
+    dataset_rebuild_request()
     return recommendation
 
 
 @transaction.atomic
 def recommendation_delete(*, recommendation: Recommendation) -> None:
     recommendation.delete()
+    dataset_rebuild_request()
 
 
 def recommendation_search_refresh(*, recommendations: QuerySet[Recommendation] | None = None) -> int:

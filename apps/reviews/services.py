@@ -14,6 +14,7 @@ from django.db import connections, transaction
 from django.db.models import QuerySet
 
 from apps.common.search import SEARCH_CONFIG
+from apps.recommendations.exports.services import dataset_rebuild_request
 from apps.recommendations.models import Recommendation, Theme
 from apps.reviews.models import Review, Stakeholder, Statement
 from apps.states.models import MemberState
@@ -90,6 +91,7 @@ def statement_log(
     statement.themes.set(list(themes))
     statement.recommendations.set(recommendations)
     statement_search_refresh(statements=Statement.objects.filter(pk=statement.pk))
+    dataset_rebuild_request()
     return statement
 
 
@@ -119,12 +121,14 @@ def statement_update(
         _check_recommendations_belong(statement.review, recommendations)
         statement.recommendations.set(recommendations)
     statement_search_refresh(statements=Statement.objects.filter(pk=statement.pk))
+    dataset_rebuild_request()
     return statement
 
 
 @transaction.atomic
 def statement_delete(*, statement: Statement) -> None:
     statement.delete()
+    dataset_rebuild_request()
 
 
 def statement_search_refresh(*, statements: QuerySet[Statement] | None = None) -> int:

@@ -120,6 +120,7 @@ def recommendation_explorer(request: HttpRequest) -> HttpResponse:
     rows: list[Any] = []
     next_cursor = None
     csv_url = "/api/v1/recommendations/?format=csv"
+    export_query = ""
     status = 200
     cursor = request.GET.get("cursor")
     if not request.GET or form.is_valid():
@@ -143,6 +144,7 @@ def recommendation_explorer(request: HttpRequest) -> HttpResponse:
                 if rows and not page.paginator.count_is_exact and page.has_next():
                     next_cursor = cursor_after(recommendations, rows[-1])
             csv_url = f"/api/v1/recommendations/?{urlencode({**query, 'format': 'csv'})}"
+            export_query = urlencode(query)
     else:
         status = 400
     refugees = selectors.theme_refugees()
@@ -158,6 +160,11 @@ def recommendation_explorer(request: HttpRequest) -> HttpResponse:
             "next_url": f"?{urlencode([*base, ('cursor', next_cursor)])}" if next_cursor else None,
             "first_url": f"?{urlencode(base)}",
             "csv_url": csv_url,
+            # Past EXPORT_SYNC_MAX_ROWS the CSV is prepared by a worker: a form starts the export job.
+            "export_query": export_query,
+            "export_in_request": page is not None
+            and getattr(page.paginator, "count_is_exact", True)
+            and page.paginator.count <= settings.EXPORT_SYNC_MAX_ROWS,
             "refugees_theme": refugees,
             "query_without_page": urlencode(base),
         },

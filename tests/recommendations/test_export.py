@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from apps.recommendations.exports import RECOMMENDATION_COLUMNS, STATEMENT_COLUMNS
+from apps.recommendations.exports.columns import RECOMMENDATION_COLUMNS, STATEMENT_COLUMNS, labels_for
 from apps.recommendations.importers import ImportSource, recommendation_import
 from apps.recommendations.models import Recommendation
 from apps.reviews.models import Review
@@ -34,7 +34,7 @@ def csv_rows(data: bytes) -> list[dict[str, str]]:
 @pytest.fixture
 def few_per_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
     """Small chunks, so the tests cross chunk boundaries as a 250,000-row export does."""
-    monkeypatch.setattr("apps.recommendations.exports.CHUNK", 7)
+    monkeypatch.setattr("apps.recommendations.exports.columns.CHUNK", 7)
 
 
 def test_anyone_can_export_the_whole_filtered_list_as_csv(
@@ -44,7 +44,7 @@ def test_anyone_can_export_the_whole_filtered_list_as_csv(
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith('attachment; filename="recommendations-')
+    assert response["Content-Disposition"] == 'attachment; filename="upr-recommendations-china-2018.csv"'
     rows = csv_rows(body(response))
     assert list(rows[0]) == RECOMMENDATION_COLUMNS
     assert len(rows) == 346 == Recommendation.objects.filter(review__session__cycle__number=3).count()
@@ -74,7 +74,8 @@ def test_the_xlsx_export_opens_in_a_spreadsheet(client: Client, reference_data: 
     path.write_bytes(body(response))
     sheet = openpyxl.load_workbook(path, read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == RECOMMENDATION_COLUMNS
+    assert list(rows[0]) == labels_for("recommendations")
+    assert "Recommending states (ISO3)" in rows[0]
     assert len(rows) - 1 == 252
 
 
@@ -153,3 +154,122 @@ def test_the_command_refuses_an_unknown_filter_value(reference_data: None) -> No
 
     with pytest.raises(CommandError, match="Bad filter"):
         call_command("export_recommendations", "--filter", "state_under_review=XXX", "--output", "/dev/null")
+
+
+# -- issue 9: what the columns say, and the file's name --------------------------------------------------
+def test_a_row_names_the_year_the_states_and_the_themes_beside_their_codes(
+    client: Client, reference_data: None
+) -> None:
+    rows = csv_rows(body(client.get(f"{API}/recommendations/", {"state_under_review": "CHN", "format": "csv"})))
+
+    by_session = {row["session"]: row["year"] for row in rows}
+    assert by_session == {"4": "2009", "17": "2013", "31": "2018", "45": "2024"}
+    row = next(r for r in rows if r["session"] == "17" and r["paragraph"] == "186.28")
+    assert (row["state_under_review"], row["state_under_review_name"]) == ("CHN", "China")
+    assert (row["recommending_states"], row["recommending_state_names"]) == ("MNG", "Mongolia")
+    refugees = next(r for r in rows if "project:dprk-refugees" in r["themes"].split(";"))
+    codes, names = refugees["themes"].split(";"), refugees["theme_names"].split(";")
+    assert len(codes) == len(names)
+    assert names[codes.index("project:dprk-refugees")] == "North Korean refugees / non-refoulement"
+
+
+def test_a_year_the_record_does_not_hold_is_left_empty(client: Client, reference_data: None) -> None:
+    from tests.factories import RecommendationFactory, ReviewFactory
+
+    review = ReviewFactory()  # a session without dates, a review without a dialogue date
+    RecommendationFactory(review=review, recommending_states=[MemberState.objects.get(iso3="KOR")])
+
+    rows = csv_rows(body(client.get(f"{API}/recommendations/", {"session": review.session.number, "format": "csv"})))
+
+    assert [row["year"] for row in rows] == [""]
+
+
+@pytest.mark.parametrize(
+    ("query", "filename"),
+    [
+        ({"state_under_review": "CHN", "cycle": "3"}, "upr-recommendations-china-2018.csv"),
+        ({"state_under_review": "CHN", "session": "17"}, "upr-recommendations-china-2013.csv"),
+        ({"state_under_review": "CHN"}, "upr-recommendations-china.csv"),
+        ({"cycle": "2", "theme": "dprk-refugees"}, "upr-recommendations-cycle-2-theme-dprk-refugees.csv"),
+        (
+            {"state_under_review": "CHN", "recommending_state": "KOR", "response": "noted"},
+            "upr-recommendations-china-from-republic-of-korea-noted.csv",
+        ),
+        ({"q": "non-refoulement", "verbatim": "true"}, "upr-recommendations-search-non-refoulement-filtered.csv"),
+    ],
+)
+def test_the_file_is_named_after_what_it_holds(
+    client: Client, reference_data: None, query: dict[str, str], filename: str
+) -> None:
+    response = client.get(f"{API}/recommendations/", {**query, "format": "csv"})
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+
+
+def test_an_unfiltered_export_is_named_with_its_date(client: Client, reference_data: None) -> None:
+    import time_machine
+
+    with time_machine.travel("2026-11-30 12:00:00+00:00", tick=False):
+        response = client.get(f"{API}/statements/", {"format": "json"})
+
+    assert response["Content-Disposition"] == 'attachment; filename="upr-statements-all-20261130.json"'
+
+
+# -- a stream that stops early says so ---------------------------------------------------------------------
+@pytest.fixture
+def failing_after_ten_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of 10 rows; the second chunk's query fails (as a lost database connection would)."""
+    from apps.recommendations.exports import columns
+
+    real = columns._recommendation_rows
+    calls: list[int] = []
+
+    def rows(ids: list[int]) -> dict:  # type: ignore[type-arg]
+        calls.append(len(ids))
+        if len(calls) == 2:
+            raise RuntimeError("connection to the database lost")
+        return real(ids)
+
+    monkeypatch.setattr(columns, "CHUNK", 10)
+    monkeypatch.setattr(columns, "_recommendation_rows", rows)
+
+
+def test_a_csv_stream_that_fails_midway_ends_with_a_marker_row(
+    client: Client, reference_data: None, failing_after_ten_rows: None
+) -> None:
+    data = body(client.get(f"{API}/recommendations/", {"state_under_review": "CHN", "format": "csv"}))
+
+    lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert len(lines) == 1 + 10 + 1
+    assert lines[-1][0] == "#EXPORT-INCOMPLETE"
+    assert "after 10 rows" in lines[-1][1]
+
+
+def test_a_json_stream_that_fails_midway_is_valid_json_ending_with_a_marker(
+    client: Client, reference_data: None, failing_after_ten_rows: None
+) -> None:
+    data = json.loads(body(client.get(f"{API}/recommendations/", {"state_under_review": "CHN", "format": "json"})))
+
+    assert len(data) == 11
+    assert data[-1] == {
+        "export_incomplete": True,
+        "rows_written": 10,
+        "error": "the export stopped after 10 rows because of a server error",
+    }
+
+
+def test_a_complete_export_has_no_marker(client: Client, reference_data: None) -> None:
+    data = body(client.get(f"{API}/recommendations/", {"state_under_review": "CHN", "format": "csv"}))
+
+    assert b"EXPORT-INCOMPLETE" not in data
+
+
+def test_an_xlsx_export_that_fails_is_an_error_before_any_byte(
+    client: Client, reference_data: None, failing_after_ten_rows: None
+) -> None:
+    response = client.get(f"{API}/recommendations/", {"state_under_review": "CHN", "format": "xlsx"})
+
+    assert response.status_code == 503
+    assert not response.streaming
+    assert json.loads(response.content)["error"]["code"] == "export_failed"

@@ -321,3 +321,34 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Exports (apps/recommendations/exports/). Files live under EXPORTS_DIR: datasets/ (the whole record,
+# prebuilt) and jobs/ (large filtered exports). In compose, a volume shared by web and worker.
+EXPORTS_DIR = Path(env.str("EXPORTS_DIR", default=str(VAR_DIR / "exports")))
+# A filtered export of more rows than this becomes a background job instead of a streamed response.
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5000)
+# XLSX costs about 5 times the CPU of CSV a row (openpyxl): its in-request limit is lower, so four at once
+# leave the web processes time for /healthz (bench/export_load.py).
+EXPORT_SYNC_MAX_ROWS_XLSX = env.int("EXPORT_SYNC_MAX_ROWS_XLSX", default=1000)
+# In-request exports built at once per web process (the others wait, without using the CPU).
+EXPORT_SYNC_CONCURRENCY = env.int("EXPORT_SYNC_CONCURRENCY", default=1)
+# Export jobs a client (a signed-in user, else an IP address) may have waiting or running at once.
+EXPORT_MAX_JOBS_PER_CLIENT = env.int("EXPORT_MAX_JOBS_PER_CLIENT", default=2)
+# A job still pending or running this long after its last progress is taken as lost (a killed worker):
+# it no longer counts against the limit, and the purge marks it failed.
+EXPORT_JOB_STALE_SECONDS = env.int("EXPORT_JOB_STALE_SECONDS", default=1800)
+# A finished job's file (and its link) is kept this long.
+EXPORT_JOB_KEEP_HOURS = env.int("EXPORT_JOB_KEEP_HOURS", default=48)
+# After an import or an edit, the prebuilt files are rebuilt once, this many seconds later (edits meanwhile
+# join the same rebuild); nightly too (beat, EXPORT_NIGHTLY_HOUR UTC).
+EXPORT_REBUILD_AFTER_CHANGES = env.bool("EXPORT_REBUILD_AFTER_CHANGES", default=True)
+EXPORT_REBUILD_DELAY_SECONDS = env.int("EXPORT_REBUILD_DELAY_SECONDS", default=60)
+EXPORT_NIGHTLY_HOUR = env.int("EXPORT_NIGHTLY_HOUR", default=2)
+CELERY_BEAT_SCHEDULE["exports-rebuild-datasets"] = {
+    "task": "apps.recommendations.tasks.rebuild_datasets",
+    "schedule": crontab(hour=EXPORT_NIGHTLY_HOUR, minute=15),
+}
+CELERY_BEAT_SCHEDULE["exports-purge-jobs"] = {
+    "task": "apps.recommendations.tasks.purge_export_jobs",
+    "schedule": crontab(minute=45),
+}

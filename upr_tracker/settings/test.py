@@ -18,3 +18,6 @@ STORAGES = {
 REST_FRAMEWORK = {**REST_FRAMEWORK}  # noqa: F405
 # Throttling has its own tests, which set rates explicitly.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute", "user": "100000/minute"}
+# Every test write would otherwise rebuild the prebuilt files in-process (eager Celery); tests that
+# check the rebuild turn it on.
+EXPORT_REBUILD_AFTER_CHANGES = False

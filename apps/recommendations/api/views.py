@@ -17,7 +17,7 @@ from apps.recommendations.api.serializers import (
     RecommendationWriteSerializer,
     ThemeSerializer,
 )
-from apps.recommendations.exports import ExportMixin
+from apps.recommendations.exports.drf import ExportMixin
 from apps.recommendations.filters import RecommendationFilter, ThemeFilter
 from apps.recommendations.models import Recommendation, Theme
 from apps.recommendations.selectors import recommendation_base_list, recommendation_refs_attach, theme_list

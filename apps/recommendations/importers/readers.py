@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.text import slugify
 
+from apps.recommendations.exports.writers import unescape_csv_cell
 from apps.recommendations.importers.report import MalformedFileError
 from apps.recommendations.models import Recommendation
 
@@ -342,7 +343,13 @@ def parse_ohchr_matrix(values: dict[str, str], line: int) -> ParsedRow:
 
 
 def parse_plain_csv(values: dict[str, str], line: int) -> ParsedRow:
-    """Our own CSV: the columns present are the fields set; themes are `scheme:code` separated by `;`."""
+    """Our own CSV: the columns present are the fields set; themes are `scheme:code` separated by `;`.
+
+    The exporter prefixes an apostrophe to a text a spreadsheet would run as a formula (`'=…`, `'+…`, `'-…`,
+    `'@…`, and one more before such a text that already starts with apostrophes): exactly one is taken off
+    again here, so an export re-imports unchanged (see apps/recommendations/exports/writers.py).
+    """
+    values = {column: unescape_csv_cell(value) for column, value in values.items()}
     fields: dict[str, Any] = {}
     for column in CSV_OPTIONAL:
         if column not in values or column == "themes":

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 from tqdm import tqdm
 
+from apps.recommendations.exports.services import dataset_rebuild_request
 from apps.recommendations.fingerprint import recommendation_fingerprint
 from apps.recommendations.importers.encoding import decode_file, physical_line_count
 from apps.recommendations.importers.matching import Matcher
@@ -398,6 +399,8 @@ def recommendation_import(
     report.created_themes = matcher.created_themes
     if dry_run:
         transaction.set_rollback(True)
+    elif touched:
+        dataset_rebuild_request()  # the prebuilt files of the whole record, once, after commit
     report.seconds = time.monotonic() - started
     return report
 

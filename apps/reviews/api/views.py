@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.common.api_filters import StrictFilterBackend
-from apps.recommendations.exports import ExportMixin
+from apps.recommendations.exports.drf import ExportMixin
 from apps.reviews.api.serializers import (
     CycleSerializer,
     DeadlineSerializer,
