@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -132,21 +133,40 @@ def speaker_choice_list() -> tuple[QuerySet[MemberState], QuerySet[Stakeholder]]
 
 
 # -- who raised it, cycle by cycle ------------------------------------------------------------------
-RAISED = "raised"
-OTHER_MATTERS = "other"
-SPOKE = "spoke"
-NONE = "none"
+class CellState(StrEnum):
+    """What the record holds for one state in one review, as the who-raised-it table shows it.
+
+    A new state (e.g. "related" mention, "inscribed, could not speak", "not in the record") is a member here,
+    a branch in cell_state(), and its label and legend in apps/web/labels.py::CELL_STATE_TEXT.
+    """
+
+    RAISED = "raised"
+    OTHER_MATTERS = "other"
+    SPOKE = "spoke"
+    NOTHING_RECORDED = "nothing"
 
 
 @dataclass
 class Cell:
     """What one state did in one review about one theme."""
 
-    status: str
+    state: CellState
+    review_id: int
     on_theme: list[Recommendation] = field(default_factory=list)
     recommendations_count: int = 0
     spoke: bool = False
     spoke_on_theme: bool = False
+
+
+def cell_state(*, on_theme: list[Recommendation], recommendations_count: int, spoke: bool) -> CellState:
+    """The one place that decides a cell's state, strongest fact first."""
+    if on_theme:
+        return CellState.RAISED
+    if recommendations_count:
+        return CellState.OTHER_MATTERS
+    if spoke:
+        return CellState.SPOKE
+    return CellState.NOTHING_RECORDED
 
 
 @dataclass
@@ -165,7 +185,7 @@ class Row:
 
     @property
     def raised_count(self) -> int:
-        return sum(1 for cell in self.cells if cell.status == RAISED)
+        return sum(1 for cell in self.cells if cell.state == CellState.RAISED)
 
 
 @dataclass
@@ -182,8 +202,8 @@ def who_raised_it(*, state_under_review: MemberState, theme: Theme) -> WhoRaised
     1. Columns are the reviews that have happened (or already hold data), oldest first.
     2. One query counts every state's recommendations per review; one fetches those on the theme with
        their states; one lists who spoke (from logged statements), and whether on the theme.
-    3. Each (state, review) cell is then: raised the theme, recommended on other matters only, spoke
-       without recommending, or none. Rows are the states that appear at least once.
+    3. Each (state, review) cell gets its state from cell_state(): raised the theme, recommended on other
+       matters only, spoke without recommending, or nothing recorded. Rows are the states that appear at least once.
     Seven queries whatever the number of states.
     """
     today = timezone.localdate()
@@ -239,18 +259,15 @@ def who_raised_it(*, state_under_review: MemberState, theme: Theme) -> WhoRaised
         for review in reviews:
             key = (state.pk, review.pk)
             cell = Cell(
-                status=NONE,
+                state=cell_state(
+                    on_theme=on_theme.get(key, []), recommendations_count=counts.get(key, 0), spoke=key in spoke
+                ),
+                review_id=review.pk,
                 on_theme=on_theme.get(key, []),
                 recommendations_count=counts.get(key, 0),
                 spoke=key in spoke,
                 spoke_on_theme=spoke.get(key, False),
             )
-            if cell.on_theme:
-                cell.status = RAISED
-            elif cell.recommendations_count:
-                cell.status = OTHER_MATTERS
-            elif cell.spoke:
-                cell.status = SPOKE
             cells.append(cell)
         rows.append(Row(state=state, cells=cells))
     return WhoRaisedIt(state_under_review=state_under_review, theme=theme, columns=columns, rows=rows)
