@@ -165,6 +165,18 @@ def test_paraphrase_sources_given_as_web_addresses_are_links(client, reference_d
         assert f'href="https://{address}"' in html, address
 
 
+def test_a_deadline_shows_its_note_and_its_source_as_a_link(client, reference_data):
+    from apps.reviews.models import Deadline
+
+    review = china_review(45)
+    Deadline.objects.filter(review=review, kind=Deadline.Kind.STAKEHOLDER_SUBMISSION).update(
+        source_url="https://www.ohchr.org/en/hr-bodies/upr/upr-45-session"
+    )
+    html = html_of(client, f"/reviews/{review.pk}/")
+    assert "Stakeholder submission deadline for China&#x27;s 4th review" in html
+    assert '<a href="https://www.ohchr.org/en/hr-bodies/upr/upr-45-session" rel="noopener">source' in html
+
+
 def test_a_long_review_folds_its_groups_behind_a_jump_list_whose_anchors_exist(client, reference_data):
     review = china_review(31)
     html = html_of(client, f"/reviews/{review.pk}/")
