@@ -258,17 +258,17 @@ def who_raised_it(*, state_under_review: MemberState, theme: Theme) -> WhoRaised
         cells = []
         for review in reviews:
             key = (state.pk, review.pk)
-            cell = Cell(
-                state=cell_state(
-                    on_theme=on_theme.get(key, []), recommendations_count=counts.get(key, 0), spoke=key in spoke
-                ),
-                review_id=review.pk,
-                on_theme=on_theme.get(key, []),
-                recommendations_count=counts.get(key, 0),
-                spoke=key in spoke,
-                spoke_on_theme=spoke.get(key, False),
+            raised, count, spoken = on_theme.get(key, []), counts.get(key, 0), key in spoke
+            cells.append(
+                Cell(
+                    state=cell_state(on_theme=raised, recommendations_count=count, spoke=spoken),
+                    review_id=review.pk,
+                    on_theme=raised,
+                    recommendations_count=count,
+                    spoke=spoken,
+                    spoke_on_theme=spoke.get(key, False),
+                )
             )
-            cells.append(cell)
         rows.append(Row(state=state, cells=cells))
     return WhoRaisedIt(state_under_review=state_under_review, theme=theme, columns=columns, rows=rows)
 

@@ -16,7 +16,7 @@ from apps.web.labels import (
     un_document_url,
     year_session_label,
 )
-from apps.web.selectors import CellState
+from apps.web.selectors import CellState, cell_state
 from tests.factories import ReviewFactory, StatementFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +76,15 @@ def test_sources_link_their_addresses_and_symbols_and_nothing_else():
 
 
 # -- who raised it -------------------------------------------------------------------------------------
+def test_a_cell_state_is_the_strongest_fact_recorded():
+    on_theme = [Recommendation(paragraph="186.242")]
+    assert cell_state(on_theme=on_theme, recommendations_count=4, spoke=True) == CellState.RAISED
+    assert cell_state(on_theme=[], recommendations_count=4, spoke=True) == CellState.OTHER_MATTERS
+    assert cell_state(on_theme=[], recommendations_count=0, spoke=True) == CellState.SPOKE
+    assert cell_state(on_theme=[], recommendations_count=0, spoke=False) == CellState.NOTHING_RECORDED
+    assert set(CELL_STATE_TEXT) == set(CellState), "every state has a label and a legend line"
+
+
 def test_every_paragraph_in_a_cell_links_to_an_anchor_that_exists_on_its_review_page(client, reference_data):
     html = html_of(client, "/who-raised-it/")
     links = set(re.findall(r'<td class="cell-raised">.*?</td>', html, re.S))
