@@ -299,13 +299,11 @@ class ExplorerForm(forms.Form):
             ANY,
             *[(str(c.number), str(c)) for c in Cycle.objects.order_by("number")],
         ]
-        cast(forms.ChoiceField, self.fields["review"]).choices = [
-            ANY,
-            *[
-                (str(review.pk), f"{review.state_under_review.name}, {review_year_session(review)}")
-                for review in review_choice_list().order_by("state_under_review__name", "session__number")
-            ],
-        ]
+        self.review_labels = {
+            str(review.pk): f"{review.state_under_review.name}, {review_year_session(review)}"
+            for review in review_choice_list().order_by("state_under_review__name", "session__number")
+        }
+        cast(forms.ChoiceField, self.fields["review"]).choices = [ANY, *self.review_labels.items()]
         cast(forms.ChoiceField, self.fields["session"]).choices = [
             ANY,
             *[(str(session.number), session_year_session(session)) for session in Session.objects.order_by("number")],
@@ -314,6 +312,11 @@ class ExplorerForm(forms.Form):
             ANY,
             *[(t.code, str(t)) for t in Theme.objects.order_by("-scheme", "code")],
         ]
+
+    def chosen_review_label(self) -> str:
+        """ "China, 2018 · session 31" when the list is narrowed to one review (the page's title says so)."""
+        chosen = self.cleaned_data.get("review", "") if self.is_bound and self.is_valid() else ""
+        return self.review_labels.get(chosen, "")
 
     def api_query(self) -> dict[str, str]:
         """The filters as the API's query parameters (empty ones left out)."""

@@ -250,6 +250,11 @@ def test_explorer_rows_and_filters_name_reviews_by_year_and_session(client, refe
     assert f'<option value="{china_review(31).pk}">China, 2018 · session 31</option>' in html
 
 
+def test_the_explorer_title_names_the_review_it_is_narrowed_to(client, reference_data):
+    html = html_of(client, f"/recommendations/?review={china_review(31).pk}&recommending_state=KOR")
+    assert "<title>Recommendations to China, 2018 · session 31 · UPR Tracker</title>" in html
+
+
 def test_the_explorer_answers_400_to_an_unknown_review(client, reference_data):
     response = client.get("/recommendations/?review=999999")
     assert response.status_code == 400
