@@ -8,6 +8,7 @@
 """
 
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 from django.utils.functional import Promise
@@ -77,6 +78,7 @@ BARE_URL_PATTERN = r"\b(?:[a-z0-9-]+\.)+(?:org|com|net|int|kr|ch|info|news)/[^\s
 LINKABLE = re.compile(rf"(?P<url>{URL_PATTERN})|(?P<bare>{BARE_URL_PATTERN})|(?P<symbol>{SYMBOL_PATTERN})")
 
 
+@lru_cache(maxsize=2048)  # a review page repeats the same sources hundreds of times ("A/HRC/40/6/Add.1 - Para. 2")
 def linked_sources(text: str) -> SafeString:
     """The text, escaped, with its web addresses and UN document symbols as links."""
     pieces, last = [], 0

@@ -106,19 +106,25 @@ def recommendation_recent_list(*, limit: int = 10) -> QuerySet[Recommendation]:
 class StateRecommendations:
     state: MemberState
     recommendations: list[Recommendation]
+    # Ids of the recommendations whose anchor (rec-<paragraph>) is in this group: a joint recommendation is
+    # listed under each of its states, and its anchor goes to the first only, so that ids stay unique.
+    anchored: set[int] = field(default_factory=set)
 
 
 def recommendations_by_state(*, review: Review, theme: Theme | None = None) -> list[StateRecommendations]:
     """A review's recommendations grouped by recommending state (a joint one appears under each state)."""
     recommendations = (
-        Recommendation.objects.filter(review=review).prefetch_related("recommending_states", "themes").order_by("id")
+        Recommendation.objects.filter(review=review).prefetch_related("recommending_states").order_by("id")
     )
     if theme is not None:
         recommendations = recommendations.filter(themes=theme)
     groups: dict[int, StateRecommendations] = {}
     for recommendation in recommendations:
-        for state in recommendation.recommending_states.all():
-            groups.setdefault(state.pk, StateRecommendations(state, [])).recommendations.append(recommendation)
+        for position, state in enumerate(recommendation.recommending_states.all()):
+            group = groups.setdefault(state.pk, StateRecommendations(state, []))
+            group.recommendations.append(recommendation)
+            if position == 0:
+                group.anchored.add(recommendation.pk)
     return sorted(groups.values(), key=lambda group: group.state.name)
 
 
