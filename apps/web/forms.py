@@ -15,6 +15,7 @@ from apps.recommendations.models import Recommendation, Theme
 from apps.reviews.models import Cycle, Review, Session, Stakeholder, Statement
 from apps.states.models import MemberState
 from apps.states.selectors import state_by_name
+from apps.web.labels import review_year_session, session_year_session
 from apps.web.selectors import review_choice_list, states_under_review_list, theme_list_for_review
 
 # The speaker field offers "State name" for states and "Name (ACRONYM)" for stakeholders (as str() prints them).
@@ -24,9 +25,8 @@ PARAGRAPHS_HELP = "Paragraph numbers as in the report, separated by commas or sp
 
 class ReviewChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Review) -> str:
-        date = obj.dialogue_date.isoformat() if obj.dialogue_date else "date not set"
-        provisional = ", provisional" if obj.status == Review.Status.PROVISIONAL else ""
-        return f"{obj.state_under_review.name} — session {obj.session.number} ({date}{provisional})"
+        date = obj.dialogue_date.isoformat() if obj.dialogue_date else _("date not set")
+        return f"{obj.state_under_review.name} — {review_year_session(obj)} ({date})"
 
 
 class ThemeChoiceField(forms.ModelMultipleChoiceField):
@@ -268,6 +268,7 @@ class ExplorerForm(forms.Form):
     )
     state_under_review = forms.ChoiceField(required=False, label="State under review")
     recommending_state = forms.ChoiceField(required=False, label="Recommending state")
+    review = forms.ChoiceField(required=False, label=_("Review"))
     cycle = forms.ChoiceField(required=False)
     session = forms.ChoiceField(required=False, label="Working Group session")
     response = forms.ChoiceField(required=False, choices=[ANY, *Recommendation.Response.choices])
@@ -310,14 +311,24 @@ class ExplorerForm(forms.Form):
             ANY,
             *[(str(c.number), str(c)) for c in Cycle.objects.order_by("number")],
         ]
+        self.review_labels = {
+            str(review.pk): f"{review.state_under_review.name}, {review_year_session(review)}"
+            for review in review_choice_list().order_by("state_under_review__name", "session__number")
+        }
+        cast(forms.ChoiceField, self.fields["review"]).choices = [ANY, *self.review_labels.items()]
         cast(forms.ChoiceField, self.fields["session"]).choices = [
             ANY,
-            *[(str(n), f"Session {n}") for n in Session.objects.order_by("number").values_list("number", flat=True)],
+            *[(str(session.number), session_year_session(session)) for session in Session.objects.order_by("number")],
         ]
         cast(forms.ChoiceField, self.fields["theme"]).choices = [
             ANY,
             *[(t.code, str(t)) for t in Theme.objects.order_by("-scheme", "code")],
         ]
+
+    def chosen_review_label(self) -> str:
+        """ "China, 2018 · session 31" when the list is narrowed to one review (the page's title says so)."""
+        chosen = self.cleaned_data.get("review", "") if self.is_bound and self.is_valid() else ""
+        return self.review_labels.get(chosen, "")
 
     def api_query(self) -> dict[str, str]:
         """The filters as the API's query parameters (empty ones left out)."""

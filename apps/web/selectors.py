@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -105,19 +106,25 @@ def recommendation_recent_list(*, limit: int = 10) -> QuerySet[Recommendation]:
 class StateRecommendations:
     state: MemberState
     recommendations: list[Recommendation]
+    # Ids of the recommendations whose anchor (rec-<paragraph>) is in this group: a joint recommendation is
+    # listed under each of its states, and its anchor goes to the first only, so that ids stay unique.
+    anchored: set[int] = field(default_factory=set)
 
 
 def recommendations_by_state(*, review: Review, theme: Theme | None = None) -> list[StateRecommendations]:
     """A review's recommendations grouped by recommending state (a joint one appears under each state)."""
     recommendations = (
-        Recommendation.objects.filter(review=review).prefetch_related("recommending_states", "themes").order_by("id")
+        Recommendation.objects.filter(review=review).prefetch_related("recommending_states").order_by("id")
     )
     if theme is not None:
         recommendations = recommendations.filter(themes=theme)
     groups: dict[int, StateRecommendations] = {}
     for recommendation in recommendations:
-        for state in recommendation.recommending_states.all():
-            groups.setdefault(state.pk, StateRecommendations(state, [])).recommendations.append(recommendation)
+        for position, state in enumerate(recommendation.recommending_states.all()):
+            group = groups.setdefault(state.pk, StateRecommendations(state, []))
+            group.recommendations.append(recommendation)
+            if position == 0:
+                group.anchored.add(recommendation.pk)
     return sorted(groups.values(), key=lambda group: group.state.name)
 
 
@@ -132,21 +139,40 @@ def speaker_choice_list() -> tuple[QuerySet[MemberState], QuerySet[Stakeholder]]
 
 
 # -- who raised it, cycle by cycle ------------------------------------------------------------------
-RAISED = "raised"
-OTHER_MATTERS = "other"
-SPOKE = "spoke"
-NONE = "none"
+class CellState(StrEnum):
+    """What the record holds for one state in one review, as the who-raised-it table shows it.
+
+    A new state (e.g. "related" mention, "inscribed, could not speak", "not in the record") is a member here,
+    a branch in cell_state(), and its label and legend in apps/web/labels.py::CELL_STATE_TEXT.
+    """
+
+    RAISED = "raised"
+    OTHER_MATTERS = "other"
+    SPOKE = "spoke"
+    NOTHING_RECORDED = "nothing"
 
 
 @dataclass
 class Cell:
     """What one state did in one review about one theme."""
 
-    status: str
+    state: CellState
+    review_id: int
     on_theme: list[Recommendation] = field(default_factory=list)
     recommendations_count: int = 0
     spoke: bool = False
     spoke_on_theme: bool = False
+
+
+def cell_state(*, on_theme: list[Recommendation], recommendations_count: int, spoke: bool) -> CellState:
+    """The one place that decides a cell's state, strongest fact first."""
+    if on_theme:
+        return CellState.RAISED
+    if recommendations_count:
+        return CellState.OTHER_MATTERS
+    if spoke:
+        return CellState.SPOKE
+    return CellState.NOTHING_RECORDED
 
 
 @dataclass
@@ -165,7 +191,7 @@ class Row:
 
     @property
     def raised_count(self) -> int:
-        return sum(1 for cell in self.cells if cell.status == RAISED)
+        return sum(1 for cell in self.cells if cell.state == CellState.RAISED)
 
 
 @dataclass
@@ -182,8 +208,8 @@ def who_raised_it(*, state_under_review: MemberState, theme: Theme) -> WhoRaised
     1. Columns are the reviews that have happened (or already hold data), oldest first.
     2. One query counts every state's recommendations per review; one fetches those on the theme with
        their states; one lists who spoke (from logged statements), and whether on the theme.
-    3. Each (state, review) cell is then: raised the theme, recommended on other matters only, spoke
-       without recommending, or none. Rows are the states that appear at least once.
+    3. Each (state, review) cell gets its state from cell_state(): raised the theme, recommended on other
+       matters only, spoke without recommending, or nothing recorded. Rows are the states that appear at least once.
     Seven queries whatever the number of states.
     """
     today = timezone.localdate()
@@ -238,20 +264,17 @@ def who_raised_it(*, state_under_review: MemberState, theme: Theme) -> WhoRaised
         cells = []
         for review in reviews:
             key = (state.pk, review.pk)
-            cell = Cell(
-                status=NONE,
-                on_theme=on_theme.get(key, []),
-                recommendations_count=counts.get(key, 0),
-                spoke=key in spoke,
-                spoke_on_theme=spoke.get(key, False),
+            raised, count, spoken = on_theme.get(key, []), counts.get(key, 0), key in spoke
+            cells.append(
+                Cell(
+                    state=cell_state(on_theme=raised, recommendations_count=count, spoke=spoken),
+                    review_id=review.pk,
+                    on_theme=raised,
+                    recommendations_count=count,
+                    spoke=spoken,
+                    spoke_on_theme=spoke.get(key, False),
+                )
             )
-            if cell.on_theme:
-                cell.status = RAISED
-            elif cell.recommendations_count:
-                cell.status = OTHER_MATTERS
-            elif cell.spoke:
-                cell.status = SPOKE
-            cells.append(cell)
         rows.append(Row(state=state, cells=cells))
     return WhoRaisedIt(state_under_review=state_under_review, theme=theme, columns=columns, rows=rows)
 

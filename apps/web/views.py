@@ -56,6 +56,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Up to this many recommendations shown, every state's group is open; past it (China 2018 holds 346) the
+# groups are folded behind the jump list, so a reader on a phone finds one state without scrolling the rest.
+REVIEW_GROUPS_OPEN_UP_TO = 40
+
+
 @require_GET
 def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
     review = selectors.review_detail(review_id=review_id)
@@ -64,6 +69,8 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
     form = ReviewThemeForm(request.GET or None, review=review)
     theme = form.cleaned_data.get("theme") if form.is_valid() else None
     advance_questions = list(review_selectors.advance_question_list(review=review))
+    groups = selectors.recommendations_by_state(review=review, theme=theme)
+    shown = len({recommendation.pk for group in groups for recommendation in group.recommendations})
     return render(
         request,
         "web/review_detail.html",
@@ -77,7 +84,8 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
             "speakers_not_heard": list(review_selectors.speakers_not_heard_list(review=review)),
             "advance_questions": advance_questions,
             "advance_questions_with_text": any(question.text for question in advance_questions),
-            "groups": selectors.recommendations_by_state(review=review, theme=theme),
+            "groups": groups,
+            "groups_open": shown <= REVIEW_GROUPS_OPEN_UP_TO,
             "can_log": request.user.has_perm("reviews.add_statement"),
             "can_change": request.user.has_perm("reviews.change_statement"),
         },
@@ -256,7 +264,10 @@ def statement_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def statement_edit(request: HttpRequest, statement_id: int) -> HttpResponse:
     statement = get_object_or_404(
-        Statement.objects.select_related("review", "speaker_state", "speaker_stakeholder"), pk=statement_id
+        Statement.objects.select_related(
+            "review__state_under_review", "review__session", "speaker_state", "speaker_stakeholder"
+        ),
+        pk=statement_id,
     )
     form = StatementForm(request.POST or None, initial=StatementForm.initial_for(statement), statement=statement)
     if request.method == "POST" and form.is_valid():
@@ -289,7 +300,9 @@ def statement_edit(request: HttpRequest, statement_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def statement_remove(request: HttpRequest, statement_id: int) -> HttpResponse:
     statement = get_object_or_404(
-        Statement.objects.select_related("review__state_under_review", "speaker_state", "speaker_stakeholder"),
+        Statement.objects.select_related(
+            "review__state_under_review", "review__session", "speaker_state", "speaker_stakeholder"
+        ),
         pk=statement_id,
     )
     if request.method == "POST":

@@ -74,7 +74,7 @@ def test_an_editor_logs_three_statements_in_a_row_then_finds_them(page, shoot, b
     assert Statement.objects.filter(review=review).count() == 3
 
     page.goto(f"/reviews/{review.pk}/")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Review of China, Working Group session 31")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Review of China, 2018 · session 31")
     statements = page.locator("ol.statements > li")
     expect(statements).to_have_count(3)
     expect(statements.nth(0)).to_contain_text("1. United States of America")
@@ -125,7 +125,7 @@ def test_who_raised_it_shows_the_2013_recommendations_of_canada_czechia_and_kore
     table = page.get_by_role("table")
     expect(table).to_contain_text("North Korean refugees / non-refoulement")
     korea = page.locator("#row-KOR td")
-    expect(korea.nth(0)).to_have_text("None")
+    expect(korea.nth(0)).to_have_text("Nothing recorded")
     expect(korea.nth(1)).to_contain_text("186.242: Supported")
     expect(korea.nth(1)).to_contain_text("186.243: Noted")
     expect(korea.nth(2)).to_contain_text("Other matters (4 recommendations, none on the theme)")

@@ -28,8 +28,10 @@ def sent(subscription, deadline, django_capture_on_commit_callbacks):
 
 
 def test_the_subject_names_the_review_the_deadline_and_the_time_left(sent, review):
+    # The factory's review has no date yet: the year is said to be unknown, not guessed.
     assert sent.subject == (
-        f"Stakeholder submissions for {review.state_under_review.name}'s UPR review (session {review.session.number}): "
+        f"Stakeholder submissions for {review.state_under_review.name}'s UPR review "
+        f"(year not set · session {review.session.number}): "
         "Wednesday 2 December 2026, 12:00 (CET), in 5 days 2 hours"
     )
     assert sent.to == ["advocate@example.org"]
@@ -44,6 +46,29 @@ def test_the_body_shows_geneva_time_the_readers_time_and_a_link_to_the_review(se
         assert "5 days 2 hours" in part
     assert sent.alternatives[0].mimetype == "text/html"
     assert "PROVISIONAL" not in sent.body
+
+
+def test_the_subject_and_both_bodies_name_the_review_by_year_and_session(
+    subscription, review, deadline, django_capture_on_commit_callbacks
+):
+    review.dialogue_date = dt.date(2027, 1, 23)
+    review.save(update_fields=["dialogue_date"])
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        reminder_sweep()
+    sent = mail.outbox[0]
+    label = f"2027 · session {review.session.number}"
+    assert f"UPR review ({label}):" in sent.subject
+    assert f"{review.state_under_review.name}'s UPR review, {label}" in sent.body
+    assert f"{review.state_under_review.name}'s UPR review, {label}" in sent.alternatives[0].content
+
+
+def test_a_provisional_review_says_so_in_its_year(subscription, review, deadline, django_capture_on_commit_callbacks):
+    review.dialogue_date = dt.date(2029, 1, 23)
+    review.status = review.Status.PROVISIONAL
+    review.save(update_fields=["dialogue_date", "status"])
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        reminder_sweep()
+    assert f"(2029 (provisional) · session {review.session.number})" in mail.outbox[0].subject
 
 
 def test_an_all_day_deadline_shows_its_date_only(subscription, review, django_capture_on_commit_callbacks):

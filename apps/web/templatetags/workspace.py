@@ -1,4 +1,5 @@
-"""Template helpers: times in Geneva and in the reader's own zone, countdowns, response labels."""
+"""Template helpers: times in Geneva and in the reader's own zone, countdowns, response labels, and the
+record's names and links (apps/web/labels.py): "2013 · session 17", UN document links, paragraph anchors."""
 
 import datetime as dt
 import re
@@ -20,6 +21,9 @@ from apps.common.search import snippet_html, websearch_terms
 from apps.common.timezones import zone_or_geneva
 from apps.recommendations.fingerprint import strip_attributions
 from apps.recommendations.models import Recommendation
+from apps.reviews.models import Review, Session
+from apps.web import labels
+from apps.web.selectors import CellState
 
 register = template.Library()
 
@@ -157,3 +161,49 @@ def without_attributions(recommendation: Recommendation) -> str:
         if name
     ]
     return strip_attributions(recommendation.text, names)
+
+
+@register.filter
+def year_session(value: Review | Session | None) -> str:
+    """ "2013 · session 17", for a review or a session (the pages' and the e-mails' one way to name them)."""
+    if isinstance(value, Review):
+        return labels.review_year_session(value)
+    if isinstance(value, Session):
+        return labels.session_year_session(value)
+    return ""
+
+
+@register.filter
+def un_document_url(symbol: str) -> str:
+    return labels.un_document_url(symbol) if symbol else ""
+
+
+@register.filter
+def un_document_link(symbol: str) -> SafeString | str:
+    """A UN document symbol as a link to the document on the UN's document system."""
+    if not symbol:
+        return ""
+    return format_html('<a href="{}" rel="noopener">{}</a>', labels.un_document_url(symbol), symbol)
+
+
+@register.filter
+def linked_sources(text: str) -> SafeString:
+    """A source or note text with its web addresses and UN document symbols as links."""
+    return labels.linked_sources(text)
+
+
+@register.filter
+def rec_anchor(recommendation: Recommendation) -> str:
+    """The id of a recommendation on its review page (``rec-186.241``)."""
+    return labels.recommendation_anchor(recommendation)
+
+
+@register.filter
+def cell_label(state: CellState) -> str:
+    return str(labels.CELL_STATE_TEXT[CellState(state)][0])
+
+
+@register.simple_tag
+def cell_legend() -> list[tuple[str, str, str]]:
+    """(state, label, meaning) for every cell state, in the order of CellState."""
+    return [(state.value, str(label), str(meaning)) for state, (label, meaning) in labels.CELL_STATE_TEXT.items()]
