@@ -25,7 +25,14 @@ UN_DOCUMENT_BASE_URL = "https://docs.un.org/en/"
 
 
 # -- "2013 · session 17" -------------------------------------------------------------------------------
-def year_session_label(*, year: int | None, session_number: int, provisional: bool = False) -> str:
+def year_session_label(
+    *, year: int | None, session_number: int, provisional: bool = False, estimate: Session | None = None
+) -> str:
+    """The label; a session with no date but an estimated window names the window's years ("2028–2029")."""
+    if year is None and estimate is not None and estimate.estimated_earliest and estimate.estimated_latest:
+        first, last = estimate.estimated_earliest.year, estimate.estimated_latest.year
+        years = str(first) if first == last else f"{first}\u2013{last}"
+        return _("%(year)s (provisional) · session %(session)s") % {"year": years, "session": session_number}
     if year is None:
         return _("year not set · session %(session)s") % {"session": session_number}
     if provisional:
@@ -50,6 +57,7 @@ def review_year_session(review: Review) -> str:
         year=review_year(review),
         session_number=review.session.number,
         provisional=review.status == Review.Status.PROVISIONAL or review.session.is_provisional,
+        estimate=review.session,
     )
 
 
@@ -58,6 +66,7 @@ def session_year_session(session: Session) -> str:
         year=session.starts_on.year if session.starts_on else None,
         session_number=session.number,
         provisional=session.is_provisional,
+        estimate=session,
     )
 
 

@@ -86,7 +86,7 @@ def test_dashboard_lists_only_the_readers_own_subscriptions(client_for, advocate
     SubscriptionFactory(user=advocate, review_id=5)
     SubscriptionFactory(user=outsider, review_id=REVIEW_2013)
     html = client_for(advocate).get("/").content.decode()
-    assert "China, 2029 (provisional) · session 59</a>" in html
+    assert "China, 2028–2029 (provisional) · session 59</a>" in html
     assert "China, 2013 · session 17</a>" not in html
 
 
