@@ -119,7 +119,17 @@ def recommendation_anchor(recommendation: Recommendation) -> str:
 CELL_STATE_TEXT: dict[CellState, tuple[Promise, Promise]] = {
     CellState.RAISED: (
         gettext_lazy("Raised"),
-        gettext_lazy("recommended on the theme: each paragraph links to its text, with the response"),
+        gettext_lazy(
+            "recommended on the theme, naming it explicitly (or as the source's coders classify it): each paragraph "
+            "links to its text, with the response"
+        ),
+    ),
+    CellState.RELATED: (
+        gettext_lazy("Related only"),
+        gettext_lazy(
+            "recommended in general refugee, asylum or non-refoulement language, without naming North Korea or "
+            "North Koreans"
+        ),
     ),
     CellState.OTHER_MATTERS: (
         gettext_lazy("Other matters (n)"),
@@ -129,8 +139,18 @@ CELL_STATE_TEXT: dict[CellState, tuple[Promise, Promise]] = {
         gettext_lazy("Spoke"),
         gettext_lazy("took the floor without recommending (from logged statements)"),
     ),
+    CellState.NOT_HEARD: (
+        gettext_lazy("Inscribed, could not speak"),
+        gettext_lazy("on the speakers' list, but \u201cnot able to make their statements\u201d (the report's words)"),
+    ),
     CellState.NOTHING_RECORDED: (
-        gettext_lazy("Nothing recorded"),
-        gettext_lazy("the record holds no recommendation or statement of this state at this review"),
+        gettext_lazy("No recommendation"),
+        gettext_lazy("the review's recommendations are all in the record, and none is this state's"),
+    ),
+    CellState.NOT_IN_RECORD: (
+        gettext_lazy("Not in the record"),
+        gettext_lazy(
+            "the record holds only part of this review's recommendations: it cannot say this state was silent"
+        ),
     ),
 }

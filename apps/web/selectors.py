@@ -8,8 +8,8 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, Theme
-from apps.reviews.models import Deadline, Review, Stakeholder, Statement
+from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, RecommendationTheme, Theme
+from apps.reviews.models import Deadline, Review, SpeakersListEntry, Stakeholder, Statement
 from apps.states.models import MemberState
 
 DEFAULT_STATE_ISO3 = "CHN"
@@ -147,9 +147,12 @@ class CellState(StrEnum):
     """
 
     RAISED = "raised"
+    RELATED = "related"
     OTHER_MATTERS = "other"
     SPOKE = "spoke"
+    NOT_HEARD = "not_heard"
     NOTHING_RECORDED = "nothing"
+    NOT_IN_RECORD = "not_in_record"
 
 
 @dataclass
@@ -162,17 +165,35 @@ class Cell:
     recommendations_count: int = 0
     spoke: bool = False
     spoke_on_theme: bool = False
+    # Paragraphs on the theme whose text is only related to it (general refugee language), not explicit.
+    related_ids: set[int] = field(default_factory=set)
 
 
-def cell_state(*, on_theme: list[Recommendation], recommendations_count: int, spoke: bool) -> CellState:
-    """The one place that decides a cell's state, strongest fact first."""
+def cell_state(
+    *,
+    on_theme: list[Recommendation],
+    recommendations_count: int,
+    spoke: bool,
+    related_ids: set[int] = frozenset(),  # type: ignore[assignment]
+    not_heard: bool = False,
+    complete: bool = True,
+) -> CellState:
+    """The one place that decides a cell's state, strongest fact first.
+
+    Silence is a fact only where the review's recommendations are wholly in the record (`complete`);
+    elsewhere a state with nothing recorded is "not in the record", never "none".
+    """
     if on_theme:
+        if all(recommendation.pk in related_ids for recommendation in on_theme):
+            return CellState.RELATED
         return CellState.RAISED
     if recommendations_count:
         return CellState.OTHER_MATTERS
     if spoke:
         return CellState.SPOKE
-    return CellState.NOTHING_RECORDED
+    if not_heard:
+        return CellState.NOT_HEARD
+    return CellState.NOTHING_RECORDED if complete else CellState.NOT_IN_RECORD
 
 
 @dataclass
@@ -191,7 +212,7 @@ class Row:
 
     @property
     def raised_count(self) -> int:
-        return sum(1 for cell in self.cells if cell.state == CellState.RAISED)
+        return sum(1 for cell in self.cells if cell.state in {CellState.RAISED, CellState.RELATED})
 
 
 @dataclass
@@ -210,7 +231,7 @@ def who_raised_it(*, state_under_review: MemberState, theme: Theme) -> WhoRaised
        their states; one lists who spoke (from logged statements), and whether on the theme.
     3. Each (state, review) cell gets its state from cell_state(): raised the theme, recommended on other
        matters only, spoke without recommending, or nothing recorded. Rows are the states that appear at least once.
-    Seven queries whatever the number of states.
+    Nine queries whatever the number of states (theme mentions and the speakers' list add one each).
     """
     today = timezone.localdate()
     reviews = list(
@@ -228,8 +249,7 @@ def who_raised_it(*, state_under_review: MemberState, theme: Theme) -> WhoRaised
     columns = [
         Column(
             review=review,
-            complete=bool(review.recommendations_count)
-            and review.recommendations_loaded >= (review.recommendations_count or 0),
+            complete=review.recommendations_coverage == Review.RecordCoverage.COMPLETE,
             recommendations_loaded=review.recommendations_loaded,
         )
         for review in reviews
@@ -251,6 +271,16 @@ def who_raised_it(*, state_under_review: MemberState, theme: Theme) -> WhoRaised
     ):
         for state in recommendation.recommending_states.all():
             on_theme[(state.pk, recommendation.review_id)].append(recommendation)
+    related_ids = set(
+        RecommendationTheme.objects.filter(
+            recommendation__review_id__in=review_ids, theme=theme, mention=RecommendationTheme.Mention.RELATED
+        ).values_list("recommendation_id", flat=True)
+    )
+    not_heard = set(
+        SpeakersListEntry.objects.filter(
+            review_id__in=review_ids, status=SpeakersListEntry.Status.NOT_HEARD
+        ).values_list("speaker_state_id", "review_id")
+    )
     spoke: dict[tuple[int, int], bool] = {}
     for state_id, review_id, theme_id in Statement.objects.filter(
         review_id__in=review_ids, speaker_state__isnull=False
@@ -258,7 +288,8 @@ def who_raised_it(*, state_under_review: MemberState, theme: Theme) -> WhoRaised
         key = (state_id, review_id)
         spoke[key] = spoke.get(key, False) or theme_id == theme.pk
 
-    state_ids = {key[0] for key in (*counts, *spoke)}
+    state_ids = {key[0] for key in (*counts, *spoke, *not_heard)}
+    complete = {column.review.pk: column.complete for column in columns}
     rows = []
     for state in MemberState.objects.filter(pk__in=state_ids).order_by("name"):
         cells = []
@@ -267,12 +298,20 @@ def who_raised_it(*, state_under_review: MemberState, theme: Theme) -> WhoRaised
             raised, count, spoken = on_theme.get(key, []), counts.get(key, 0), key in spoke
             cells.append(
                 Cell(
-                    state=cell_state(on_theme=raised, recommendations_count=count, spoke=spoken),
+                    state=cell_state(
+                        on_theme=raised,
+                        recommendations_count=count,
+                        spoke=spoken,
+                        related_ids=related_ids,
+                        not_heard=key in not_heard,
+                        complete=complete[review.pk],
+                    ),
                     review_id=review.pk,
                     on_theme=raised,
                     recommendations_count=count,
                     spoke=spoken,
                     spoke_on_theme=spoke.get(key, False),
+                    related_ids={r.pk for r in raised if r.pk in related_ids},
                 )
             )
         rows.append(Row(state=state, cells=cells))

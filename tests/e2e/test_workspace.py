@@ -125,7 +125,7 @@ def test_who_raised_it_shows_the_2013_recommendations_of_canada_czechia_and_kore
     table = page.get_by_role("table")
     expect(table).to_contain_text("North Korean refugees / non-refoulement")
     korea = page.locator("#row-KOR td")
-    expect(korea.nth(0)).to_have_text("Nothing recorded")
+    expect(korea.nth(0)).to_have_text("Inscribed, could not speak")
     expect(korea.nth(1)).to_contain_text("186.242: Supported")
     expect(korea.nth(1)).to_contain_text("186.243: Noted")
     expect(korea.nth(2)).to_contain_text("Other matters (4 recommendations, none on the theme)")

@@ -77,17 +77,20 @@ def test_sources_link_their_addresses_and_symbols_and_nothing_else():
 
 # -- who raised it -------------------------------------------------------------------------------------
 def test_a_cell_state_is_the_strongest_fact_recorded():
-    on_theme = [Recommendation(paragraph="186.242")]
+    on_theme = [Recommendation(pk=7, paragraph="186.242")]
     assert cell_state(on_theme=on_theme, recommendations_count=4, spoke=True) == CellState.RAISED
     assert cell_state(on_theme=[], recommendations_count=4, spoke=True) == CellState.OTHER_MATTERS
     assert cell_state(on_theme=[], recommendations_count=0, spoke=True) == CellState.SPOKE
     assert cell_state(on_theme=[], recommendations_count=0, spoke=False) == CellState.NOTHING_RECORDED
+    assert cell_state(on_theme=[], recommendations_count=0, spoke=False, not_heard=True) == CellState.NOT_HEARD
+    assert cell_state(on_theme=[], recommendations_count=0, spoke=False, complete=False) == CellState.NOT_IN_RECORD
+    assert cell_state(on_theme=on_theme, recommendations_count=1, spoke=False, related_ids={7}) == CellState.RELATED
     assert set(CELL_STATE_TEXT) == set(CellState), "every state has a label and a legend line"
 
 
 def test_every_paragraph_in_a_cell_links_to_an_anchor_that_exists_on_its_review_page(client, reference_data):
     html = html_of(client, "/who-raised-it/")
-    links = set(re.findall(r'<td class="cell-raised">.*?</td>', html, re.S))
+    links = set(re.findall(r'<td class="cell-(?:raised|related)">.*?</td>', html, re.S))
     targets = {
         (int(review), anchor)
         for cell in links
@@ -127,7 +130,19 @@ def test_other_matters_n_links_to_an_explorer_page_listing_exactly_those_n(
 def test_a_state_with_nothing_recorded_is_not_shown_as_none(client, reference_data):
     html = html_of(client, "/who-raised-it/")
     assert ">None<" not in html and "None\n" not in html
-    assert "Nothing recorded" in cell_html(html, "KOR", 0)
+    # 2009: the report names the Republic of Korea among the delegations inscribed that could not speak.
+    assert "Inscribed, could not speak" in cell_html(html, "KOR", 0)
+    # 2024: only the refugee recommendations are in the record, so another state's silence is not a fact there.
+    assert "Not in the record" in cell_html(html, "AUS", 3)
+    assert "Not in the record" not in cell_html(html, "AUS", 1)  # 2013 is whole: Australia recommended
+
+
+def test_a_related_only_recommendation_is_its_own_cell_state(client, reference_data):
+    html = html_of(client, "/who-raised-it/")
+    # Mexico's 28.301 (2018) asks for refugee children's education without naming North Koreans.
+    mexico_2018 = cell_html(html, "MEX", 2)
+    assert "Related only" in mexico_2018 and "28.301" in mexico_2018
+    assert 'class="cell-related"' in html
 
 
 def test_the_legend_explains_every_cell_state(client, reference_data):
