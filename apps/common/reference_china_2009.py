@@ -12,7 +12,7 @@ Called by `manage.py build_reference_fixtures` after it has built the other reco
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.management.base import CommandError
@@ -56,6 +56,8 @@ def china_2009_objects(
     state_pk: Mapping[str, int],
     review_pk: int,
     names_of: Mapping[int, list[str]],
+    errata: Mapping[str, list[dict[str, str]]],
+    apply_errata: Callable[[str, list[dict[str, str]], str], tuple[str, list[dict[str, str]]]],
     recommendations: list[dict[str, Any]],
     stamp: dict[str, str],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -75,11 +77,13 @@ def china_2009_objects(
     objects: list[dict[str, Any]] = []
     matched: set[int] = set()
     for item in report.recommendations:
+        # Extraction artefacts ("non.refoulement") are repaired only through the reviewed errata table.
+        text, applied = apply_errata(item.text, errata.get(item.paragraph, []), item.paragraph)
         fields: dict[str, Any] = {
             "review": review_pk,
             "recommending_states": [state_pk[iso3] for iso3 in item.states],
             "paragraph": item.paragraph,
-            "text": item.text,
+            "text": text,
             "text_status": "verbatim",
             "text_source": "",
             "response": item.response,
@@ -87,11 +91,11 @@ def china_2009_objects(
             "response_source": f"{SYMBOL} para. {item.section}",
             "action_category": None,
             "verification": "verified",
-            "errata_applied": [],
+            "errata_applied": applied,
             "affected_persons": "",
             "source_document": SYMBOL,
             "fingerprint": recommendation_fingerprint(
-                item.text, state_names=[n for iso3 in item.states for n in names_of[state_pk[iso3]]]
+                text, state_names=[n for iso3 in item.states for n in names_of[state_pk[iso3]]]
             ),
             "note": " ".join(filter(None, [RESPONSE_NOTES[item.section], item.note])),
         }
@@ -113,6 +117,9 @@ def china_2009_objects(
         record["fields"] = {**fields, **stamp}
         objects.append(record)
     objects += links_2009
+    stray = set(errata) - {item.paragraph for item in report.recommendations}
+    if stray:
+        raise CommandError(f"Errata for {SYMBOL} paragraphs that are not among its recommendations: {sorted(stray)}.")
     unmatched = [r["fields"]["paragraph"] for i, r in enumerate(from_csv) if i not in matched]
     if unmatched:
         raise CommandError(f"2009 refugee recommendations with no paragraph in {SYMBOL}: {unmatched}.")

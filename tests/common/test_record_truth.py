@@ -15,9 +15,11 @@ from apps.recommendations.fingerprint import recommendation_fingerprint, strip_a
 from apps.recommendations.importers.readers import split_ohchr_themes
 from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, RecommendationTheme, Theme
 from apps.reviews.models import Review, Stakeholder
+from apps.reviews.wg_report_2009 import parse_report
 from apps.states.models import MemberState
 from apps.web.forms import speaker_resolve
 from tests.api.conftest import ApiClient, error_of
+from tests.reviews.test_wg_report_2009 import _state_names as state_spellings
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
@@ -37,8 +39,13 @@ def matrix_rows(shared_data_dir: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(path.open(encoding="utf-8")))
 
 
-def errata_rows() -> list[dict[str, str]]:
-    return list(csv.DictReader(ERRATA.open(encoding="utf-8")))
+REPORT_2009 = "A/HRC/11/25"
+
+
+def errata_rows(*, report_2009: bool = False) -> list[dict[str, str]]:
+    """The errata of the OHCHR matrices (2013, 2018), or those of China's 2009 report."""
+    rows = csv.DictReader(ERRATA.open(encoding="utf-8"))
+    return [row for row in rows if (row["wg_report"] == REPORT_2009) == report_2009]
 
 
 def recommendation(session: int, paragraph: str) -> Recommendation:
@@ -158,6 +165,24 @@ def test_each_erratum_occurs_exactly_once_in_its_source_text(shared_data_dir: Pa
     for row in errata_rows():
         assert source[(row["wg_report"], row["paragraph"])].count(row["before"]) == 1, row
         assert row["reason"] and row["source"], row
+
+
+def test_the_2009_reports_dotted_hyphens_are_repaired_through_the_table(shared_data_dir: Path) -> None:
+    """The 2009 report's text prints some hyphens as full stops ("non.refoulement"); the table repairs them."""
+    report = parse_report(
+        (shared_data_dir / "china_2009_wg_report_A-HRC-11-25.txt").read_text(encoding="utf-8"),
+        state_names=state_spellings(),
+    )
+    source = {item.paragraph: item.text for item in report.recommendations}
+    rows = errata_rows(report_2009=True)
+    for row in rows:
+        assert source[row["paragraph"]].count(row["before"]) == 1, row
+    dotted = {p for p, text in source.items() if re.search(r"(?<![a-z]\.)\b[a-z]+\.[a-z]{2,}", text)}
+    assert dotted == {row["paragraph"] for row in rows}  # every one listed ("e.g." is not an artefact)
+    for row in rows:
+        rec = Recommendation.objects.get(review__session__number=4, paragraph=row["paragraph"])
+        assert row["after"] in rec.text and row["before"] not in rec.text
+        assert [e["after"] for e in rec.errata_applied] == [row["after"]]
 
 
 def test_a_corrected_recommendation_discloses_its_errata() -> None:

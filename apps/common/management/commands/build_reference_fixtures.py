@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.common.reference_china_2009 import REPORT_FILE, china_2009_objects
+from apps.common.reference_china_2009 import SYMBOL as SYMBOL_2009
 from apps.common.reference_facts import (
     CHINA_REVIEWS,
     CYCLES,
@@ -347,6 +348,10 @@ class Command(BaseCommand):
             state_pk=self.state_pk,
             review_pk=self.review_pk[4],
             names_of=self.state_names,
+            errata={
+                paragraph: rows for (report, paragraph), rows in self.load_errata().items() if report == SYMBOL_2009
+            },
+            apply_errata=self.apply_errata,
             recommendations=recommendations,
             stamp={"created_at": TIMESTAMP, "updated_at": TIMESTAMP},
         )
@@ -447,7 +452,7 @@ class Command(BaseCommand):
             for code in row_themes[row["wg_report"] + row["paragraph"]]:
                 links.append({"recommendation": pk, "theme": theme_pk[code], "mention": ""})
             by_paragraph[(review, row["paragraph"])] = {"pk": pk, "fields": fields}
-        unused = set(errata) - used_errata
+        unused = {key for key in set(errata) - used_errata if key[0] != SYMBOL_2009}  # 2009: its own builder
         if unused:
             raise CommandError(f"Errata for paragraphs not in the matrix: {sorted(unused)}.")
 
