@@ -7,8 +7,9 @@ counts add up to the rows read. A malformed file raises MalformedFileError and n
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,6 +31,7 @@ from apps.recommendations.importers.readers import (
     PREFERRED_ENCODING,
     UHRI,
     ParsedRow,
+    RawRow,
     RowRejected,
     read_rows,
     sniff_format,
@@ -44,7 +46,7 @@ from apps.recommendations.importers.report import (
     MalformedFileError,
     RowOutcome,
 )
-from apps.recommendations.importers.uhri import UhriRecord, parse_uhri, read_uhri, skipped_reason, uhri_kind
+from apps.recommendations.importers.uhri import parse_uhri, read_uhri, skipped_reason, uhri_kind
 from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, Theme
 from apps.recommendations.services import recommendation_search_refresh
 from apps.reviews.models import Review
@@ -142,19 +144,19 @@ def _parse_uhri_source(
         report.outcomes.append(outcome)
         if skipped:
             continue  # most of the export: other mechanisms' records
-        candidate = _check(outcome, record, matcher)
+        candidate = _check(outcome, partial(parse_uhri, record.values, record.line), matcher)
         if candidate is not None:
             candidates.append(candidate)
     return candidates
 
 
-def _check(outcome: RowOutcome, record: UhriRecord, matcher: Matcher) -> "_Candidate | None":
-    """A record parsed and checked in memory: a candidate to write, or None with the outcome rejected.
+def _check(outcome: RowOutcome, parse_row: Callable[[], ParsedRow], matcher: Matcher) -> "_Candidate | None":
+    """A row parsed and checked in memory: a candidate to write, or None with the outcome rejected.
 
-    The same checks as the loop of _parse_sources makes for the CSV formats.
+    Every format goes through here: the CSV formats' rows and the UHRI export's records alike.
     """
     try:
-        row = parse_uhri(record.values, record.line)
+        row = parse_row()
         if not row.state_under_review:
             raise RowRejected("no state under review")
         reviewed = matcher.state(row.state_under_review, "state under review")
@@ -171,6 +173,16 @@ def _check(outcome: RowOutcome, record: UhriRecord, matcher: Matcher) -> "_Candi
     candidate = _Candidate(outcome.file, row, outcome, states, fingerprint)
     candidate.review = reviewed  # type: ignore[assignment]  # replaced by the Review below
     return candidate
+
+
+def _parse_raw(raw: RawRow, parse: Callable[[dict[str, str], int], ParsedRow]) -> ParsedRow:
+    """A CSV row's values parsed, after the checks only raw rows need (unreadable record, NUL bytes)."""
+    if raw.values is None:
+        raise RowRejected(raw.error)
+    nul = [column for column, value in raw.values.items() if "\x00" in value]
+    if nul:
+        raise RowRejected(f"contains NUL bytes (column {', '.join(nul)})")
+    return parse(raw.values, raw.line)
 
 
 def _parse_sources(
@@ -200,30 +212,9 @@ def _parse_sources(
                 summary.rows += 1
                 outcome = RowOutcome(source.name, raw.line, UNCHANGED)
                 report.outcomes.append(outcome)
-                try:
-                    if raw.values is None:
-                        raise RowRejected(raw.error)
-                    nul = [column for column, value in raw.values.items() if "\x00" in value]
-                    if nul:
-                        raise RowRejected(f"contains NUL bytes (column {', '.join(nul)})")
-                    row = parse(raw.values, raw.line)
-                    if not row.state_under_review:
-                        raise RowRejected("no state under review")
-                    reviewed = matcher.state(row.state_under_review, "state under review")
-                    states = [matcher.state(name, "recommending state") for name in row.recommending_states]
-                    matcher.check_session(row.session)
-                    for ref in row.themes or ():
-                        matcher.check_theme(ref)
-                    _validate(row, states)  # the instance is built again, in a batch, if the row is new
-                except RowRejected as exc:
-                    _reject(outcome, str(exc))
-                    continue
-                # The attributions the file prints in the text ("… (Japan);") name its recommending states.
-                spellings = [*row.recommending_states, *matcher.state_spellings(states)]
-                fingerprint = recommendation_fingerprint(row.text, state_names=spellings)
-                candidate = _Candidate(source.name, row, outcome, states, fingerprint)
-                candidate.review = reviewed  # type: ignore[assignment]  # replaced by the Review below
-                candidates.append(candidate)
+                candidate = _check(outcome, partial(_parse_raw, raw, parse), matcher)
+                if candidate is not None:
+                    candidates.append(candidate)
         except MalformedFileError as exc:
             raise MalformedFileError(f"{source.name} {exc}") from exc
     return candidates
