@@ -135,6 +135,8 @@ class Recommendation(TimeStampedModel):
             models.Index(fields=["review", "fingerprint"], name="rec_review_fingerprint_idx"),
             # Used by the explorer and API filter on response.
             models.Index(fields=["response"], name="rec_response_idx"),
+            # Used by the list's default order: a page's ids by review, then id (migration 0005).
+            models.Index(fields=["review", "id"], name="rec_review_id_idx"),
         ]
 
     def __str__(self) -> str:
@@ -172,6 +174,10 @@ class RecommendationTheme(models.Model):
 
     class Meta:
         db_table = "recommendations_recommendation_themes"
+        indexes = [
+            # Used by the theme filter: a theme's recommendations, index-only (migration 0004).
+            models.Index(fields=["theme", "recommendation"], name="rec_theme_link_theme_rec_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.recommendation_id} → {self.theme_id} ({self.mention or 'coded'})"
