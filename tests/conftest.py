@@ -8,16 +8,17 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
 
 from apps.common.services import EDITORS_GROUP
 from apps.states.models import MemberState
+from tests.clients import ApiClient, signed_in_client
 from tests.factories import UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -74,11 +75,16 @@ def staff(db: None):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def client_for():  # type: ignore[no-untyped-def]
-    def make(user) -> Client:  # type: ignore[no-untyped-def]
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
+    """client_for(user) → a page client signed in as the persona (None: anonymous)."""
+    return signed_in_client
+
+
+@pytest.fixture
+def api():  # type: ignore[no-untyped-def]
+    """api(user) → a JSON client signed in by session; api(user, token=True) by token; api() anonymous."""
+
+    def make(user: Any = None, *, token: bool = False) -> ApiClient:
+        return ApiClient(user, token=token)
 
     return make
 

@@ -88,20 +88,6 @@ def test_a_detail_url_still_applies_a_filter_and_refuses_an_unknown_parameter(re
     assert api().get(f"/recommendations/{recommendation.pk}/", {"colour": "red"}).status_code == 400
 
 
-def test_the_theme_link_table_is_indexed_by_theme_then_recommendation(db):
-    with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, "recommendations_recommendation_themes")
-
-    assert constraints["rec_theme_link_theme_rec_idx"]["columns"] == ["theme_id", "recommendation_id"]
-
-
-def test_recommendations_are_indexed_by_review_then_id_for_the_list_order(db):
-    with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, "recommendations_recommendation")
-
-    assert constraints["rec_review_id_idx"]["columns"] == ["review_id", "id"]
-
-
 def test_a_very_common_term_ranks_the_newest_matches_and_still_lists_every_match(
     postgres, reference_data, api, monkeypatch
 ):

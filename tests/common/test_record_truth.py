@@ -18,7 +18,7 @@ from apps.reviews.models import Review, Stakeholder
 from apps.reviews.wg_report_2009 import parse_report
 from apps.states.models import MemberState
 from apps.web.forms import speaker_resolve
-from tests.api.conftest import ApiClient, error_of
+from tests.clients import error_of
 from tests.reviews.test_wg_report_2009 import _state_names as state_spellings
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -26,12 +26,6 @@ pytestmark = pytest.mark.usefixtures("reference_data")
 ERRATA = settings.BASE_DIR / "fixtures" / "errata" / "ohchr_matrix_extraction_artefacts.csv"
 SESSION_OF_REPORT = {"A/HRC/25/5": 17, "A/HRC/40/6": 31}
 _WORD = re.compile(r"[A-Za-z]+")
-
-
-@pytest.fixture
-def api():  # type: ignore[no-untyped-def]
-    """An anonymous JSON client of the API (reads are public)."""
-    return ApiClient
 
 
 def matrix_rows(shared_data_dir: Path) -> list[dict[str, str]]:

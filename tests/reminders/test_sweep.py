@@ -191,13 +191,14 @@ class FakeSMTP:
 
 @pytest.fixture
 def three_pending(advocate, review):
-    deadline = DeadlineFactory(review=review, due_at=NOW + dt.timedelta(hours=3))
+    DeadlineFactory(review=review, due_at=NOW + dt.timedelta(hours=3))
     for n in range(3):
         SubscriptionFactory(user=UserFactory(username=f"reader{n}"), review=review, lead_days=[1])
     with time_machine.travel(NOW, tick=False):
         reminder_sweep()  # not sent: on_commit callbacks are not run here
-    assert deadline
-    return list(ReminderDelivery.objects.order_by("id").values_list("id", flat=True))
+    pending = list(ReminderDelivery.objects.filter(status="pending").order_by("id").values_list("id", flat=True))
+    assert len(pending) == 3  # one per reader, for the one lead time
+    return pending
 
 
 def send_with(fake, ids, monkeypatch, at=NOW):

@@ -1,8 +1,6 @@
 import pytest
 from django.core.cache import cache
 
-from tests.api.conftest import api  # noqa: F401  (the JSON client fixture)
-
 
 @pytest.fixture(autouse=True)
 def fresh_counts():
