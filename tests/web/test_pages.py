@@ -1,8 +1,10 @@
 """The workspace's pages: what each shows, and who may use it."""
 
+import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.core import mail
 
 from apps.recommendations.models import Recommendation
@@ -72,6 +74,7 @@ def test_readers_may_not_log_change_or_delete_statements(client_for, advocate, r
 
 
 # -- dashboard -------------------------------------------------------------------------------------
+@time_machine.travel(dt.datetime(2027, 6, 1, 9, tzinfo=dt.UTC), tick=False)  # before the fifth review's deadlines
 def test_dashboard_shows_chinas_next_review_as_provisional_with_countdowns(client, reference_data):
     html = client.get("/").content.decode()
     assert "China's next review" in html and "session 59" in html
