@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from apps.common.services import EDITORS_GROUP
+from apps.accounts.groups import EDITORS_GROUP
 from apps.states.models import MemberState
 from tests.factories import UserFactory
 

@@ -6,10 +6,11 @@ import django_filters
 from django.db.models import QuerySet
 
 from apps.common.api_filters import IsoCodeFilter, StrictBooleanFilter, in_subquery
-from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, RecommendationTheme, Theme
+from apps.recommendations.models import Recommendation, RecommendationTheme
 from apps.recommendations.selectors import recommendation_search
 from apps.reviews.models import Cycle, Review, Session
 from apps.states.models import MemberState
+from apps.vocabulary.models import DPRK_REFUGEES_THEME_CODE, Theme
 
 
 class RecommendationFilter(django_filters.FilterSet):

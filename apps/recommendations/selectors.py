@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, QuerySet
 
 from apps.common.search import search_queryset
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.models import Recommendation
 from apps.states.models import MemberState
+from apps.vocabulary.models import Theme
 
 
 def recommendation_base_list() -> QuerySet[Recommendation]:

@@ -7,10 +7,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.common.api_filters import IsoCodeFilter, RecordDateTimeFilter, StrictBooleanFilter, in_subquery
-from apps.recommendations.models import Theme
 from apps.reviews.models import Cycle, Deadline, Review, Session, Stakeholder, Statement
 from apps.reviews.selectors import statement_search
 from apps.states.models import MemberState
+from apps.vocabulary.models import Theme
 
 
 class StatementFilter(django_filters.FilterSet):

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.common.search import search_queryset
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.models import Recommendation
 from apps.reviews.models import (
     AdvanceQuestion,
     Cycle,
@@ -21,6 +21,7 @@ from apps.reviews.models import (
     Statement,
 )
 from apps.states.models import MemberState
+from apps.vocabulary.models import Theme
 
 
 def deadline_upcoming_list(*, limit: int | None = None) -> QuerySet[Deadline]:

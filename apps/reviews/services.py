@@ -15,9 +15,10 @@ from django.db.models import QuerySet
 
 from apps.common.search import SEARCH_CONFIG
 from apps.recommendations.exports.services import dataset_rebuild_request
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.models import Recommendation
 from apps.reviews.models import Review, Stakeholder, Statement
 from apps.states.models import MemberState
+from apps.vocabulary.models import Theme
 
 STATEMENT_FIELDS = [
     "forum",

@@ -19,9 +19,10 @@ from apps.recommendations.api.serializers import (
 )
 from apps.recommendations.exports.drf import ExportMixin
 from apps.recommendations.filters import RecommendationFilter, ThemeFilter
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.models import Recommendation
 from apps.recommendations.selectors import recommendation_base_list, recommendation_refs_attach, theme_list
 from apps.recommendations.services import recommendation_create, recommendation_delete, recommendation_update
+from apps.vocabulary.models import Theme
 
 # Set on a search response whose order is approximate (a very common term: see page_rows).
 SEARCH_RANKING_HEADER = "X-Search-Ranking"

@@ -10,8 +10,7 @@ from apps.common.api import CleanedModelSerializer
 from apps.common.models import Verification
 from apps.common.search import snippet_html
 from apps.common.timezones import is_known_timezone, validate_timezone
-from apps.recommendations.api.serializers import ThemeRefSerializer
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.models import Recommendation
 from apps.reviews.models import (
     AdvanceQuestion,
     Cycle,
@@ -25,6 +24,8 @@ from apps.reviews.models import (
 from apps.reviews.services import STATEMENT_FIELDS
 from apps.states.api.serializers import StateRefSerializer
 from apps.states.models import MemberState
+from apps.vocabulary.api.serializers import ThemeRefSerializer
+from apps.vocabulary.models import Theme
 
 
 class CycleSerializer(CleanedModelSerializer):

@@ -1,6 +1,6 @@
 """Write fixtures/*.json from the real data in ../shared/data (run once by a maintainer, output committed).
 
-The facts of China's reviews (apps/common/reference_facts.py) are typed in from shared/data/README.md;
+The facts of China's reviews (apps/reference/facts.py) are typed in from shared/data/README.md;
 nothing here is invented: an unknown fact stays empty and the review's notes say what is known.
 """
 
@@ -13,9 +13,11 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.common.reference_china_2009 import REPORT_FILE, china_2009_objects
-from apps.common.reference_china_2009 import SYMBOL as SYMBOL_2009
-from apps.common.reference_facts import (
+from apps.recommendations.fingerprint import recommendation_fingerprint, strip_attributions
+from apps.recommendations.importers.readers import RowRejected, split_ohchr_themes
+from apps.reference.china_2009 import REPORT_FILE, china_2009_objects
+from apps.reference.china_2009 import SYMBOL as SYMBOL_2009
+from apps.reference.facts import (
     CHINA_REVIEWS,
     CYCLES,
     DPRK_THEME,
@@ -26,8 +28,6 @@ from apps.common.reference_facts import (
     STATE_NOTES,
     UN_STAKEHOLDERS,
 )
-from apps.recommendations.fingerprint import recommendation_fingerprint, strip_attributions
-from apps.recommendations.importers.readers import RowRejected, split_ohchr_themes
 from apps.reviews.calendar_rules import GENEVA, estimate_deadlines
 from apps.states.models import normalize_state_name
 
@@ -338,7 +338,7 @@ class Command(BaseCommand):
             )
         return deadlines
 
-    # -- China 2009, from its Working Group report (apps/common/reference_china_2009.py) ----------
+    # -- China 2009, from its Working Group report (apps/reference/china_2009.py) ----------
     def build_china_2009(
         self, data_dir: Path, recommendations: list[dict[str, Any]]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -404,14 +404,14 @@ class Command(BaseCommand):
         theme_pk = {code: pk for pk, code in enumerate(sorted(theme_names), start=1)}
         themes = [
             {
-                "model": "recommendations.theme",
+                "model": "vocabulary.theme",
                 "pk": pk,
                 "fields": _stamp({"scheme": "ohchr", "code": code, "name": theme_names[code], "description": ""}),
             }
             for code, pk in theme_pk.items()
         ]
         dprk_pk = len(themes) + 1
-        themes.append({"model": "recommendations.theme", "pk": dprk_pk, "fields": _stamp(dict(DPRK_THEME))})
+        themes.append({"model": "vocabulary.theme", "pk": dprk_pk, "fields": _stamp(dict(DPRK_THEME))})
 
         errata = self.load_errata()
         used_errata: set[tuple[str, str]] = set()
