@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from apps.common.api_auth import TokenView
+from apps.accounts.api_auth import TokenView
 from apps.recommendations.api.views import RecommendationViewSet, ThemeViewSet
 from apps.recommendations.exports.drf import DownloadListView, ExportJobStatusView
 from apps.reminders.api.views import SubscriptionViewSet
