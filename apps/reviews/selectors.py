@@ -8,8 +8,8 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.common.search import search_queryset
 from apps.recommendations.models import Recommendation
+from apps.reviews.filters import StatementFilter
 from apps.reviews.models import (
     AdvanceQuestion,
     Cycle,
@@ -97,18 +97,11 @@ def statement_base_list() -> QuerySet[Statement]:
     )
 
 
-def statement_search(queryset: QuerySet[Statement], q: str) -> QuerySet[Statement]:
-    """Full-text search (web-search syntax), best match first, with a `snippet` of the text."""
-    return search_queryset(queryset, q, headline_field="text")
-
-
 def statement_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Statement]:
     """Statements matching `filters` (the StatementFilter's parameters); ValidationError on unknown values."""
     queryset = statement_base_list()
     if not filters:
         return queryset
-    from apps.reviews.filters import StatementFilter  # the FilterSet builds on this module
-
     filterset = StatementFilter(filters, queryset=queryset)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
