@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 from tqdm import tqdm
 
-from apps.recommendations.exports.services import dataset_rebuild_request
+from apps.recommendations.export_requests import dataset_rebuild_request
 from apps.recommendations.fingerprint import recommendation_fingerprint
 from apps.recommendations.importers.encoding import decode_file, physical_line_count
 from apps.recommendations.importers.matching import Matcher
