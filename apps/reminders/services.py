@@ -242,7 +242,7 @@ def reminder_sweep(
         report.requeued_stuck = deliveries_release_orphaned(now=now, requeue_before=now - requeue_after)
         due_ids = deliveries_take_due(now=now, hold_until=now + requeue_after)
         batches = list(_batches(due_ids, batch_size))
-        if not send_inline:
+        if not send_inline and dispatch is not None:
             for batch in batches:
                 # Never enqueued inside the transaction: a worker must find the rows committed.
                 transaction.on_commit(partial(dispatch, batch))

@@ -4,11 +4,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Model, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.recommendations.models import Recommendation
 from apps.reviews.filters import StatementFilter
 from apps.reviews.models import (
     AdvanceQuestion,
@@ -50,12 +49,22 @@ def stakeholder_list() -> QuerySet[Stakeholder]:
     return Stakeholder.objects.all()
 
 
-def _count_of(model: type[Statement] | type[Recommendation]) -> Coalesce:
+def _count_of(model: type[Model]) -> Coalesce:
     # A correlated subquery per count: two Count() joins on the same row would multiply each other.
     counted = (
-        model.objects.filter(review=OuterRef("pk")).order_by().values("review").annotate(n=Count("pk")).values("n")
+        model._default_manager.filter(review=OuterRef("pk"))
+        .order_by()
+        .values("review")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _recommendation_model() -> type[Model]:
+    """The model Statement.recommendations names by label: recommendations sit above reviews (README,
+    "Layout"), so reviews reach them through that relation, never by importing apps.recommendations."""
+    return Statement._meta.get_field("recommendations").related_model  # type: ignore[return-value]
 
 
 def speakers_not_heard_list(*, review: Review | None = None) -> QuerySet[SpeakersListEntry]:
@@ -83,7 +92,7 @@ def review_list() -> QuerySet[Review]:
             Prefetch("speakers_list", queryset=speakers_not_heard_list(), to_attr="speakers_not_heard"),
             Prefetch("advance_questions", queryset=advance_question_list()),
         )
-        .annotate(statements_total=_count_of(Statement), recommendations_total=_count_of(Recommendation))
+        .annotate(statements_total=_count_of(Statement), recommendations_total=_count_of(_recommendation_model()))
     )
 
 
@@ -93,7 +102,9 @@ def statement_base_list() -> QuerySet[Statement]:
         "review__state_under_review", "review__session", "speaker_state", "speaker_stakeholder"
     ).prefetch_related(
         Prefetch("themes", queryset=Theme.objects.only("id", "scheme", "code", "name")),
-        Prefetch("recommendations", queryset=Recommendation.objects.only("id", "review_id", "paragraph")),
+        Prefetch(
+            "recommendations", queryset=_recommendation_model()._default_manager.only("id", "review_id", "paragraph")
+        ),
     )
 
 
