@@ -261,9 +261,9 @@ class SpeakerSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+# A recommendation a statement delivered (Statement.recommendations). A plain serializer: the model is
+# apps.recommendations', above this app. No docstring, so the OpenAPI schema stays as it was.
 class RecommendationRefSerializer(serializers.Serializer):
-    """A recommendation a statement delivered (Statement.recommendations; the model is apps.recommendations')."""
-
     id = serializers.IntegerField(read_only=True)
     paragraph = serializers.CharField(
         read_only=True, help_text="Paragraph in the report, e.g. 186.241 or 28(g); empty if unknown."
