@@ -38,6 +38,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports --no-cache  # the import contracts of pyproject.toml: arrows point down, no cycle
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # Maintainers: refresh the lock file after changing pyproject.toml.

@@ -34,11 +34,12 @@ from django.utils import timezone
 
 from apps.recommendations.importers import ImportSource, recommendation_import
 from apps.recommendations.importers.service import StatesThrough, ThemesThrough, _insert_links
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.models import Recommendation
 from apps.recommendations.services import recommendation_search_refresh
 from apps.reviews.calendar_rules import cycle_number_for_session
 from apps.reviews.models import Cycle, Deadline, Review, Session
 from apps.states.models import MemberState
+from apps.vocabulary.models import Theme
 
 SYNTHETIC_SOURCE = "benchmark: synthetic copy of a UPR Info text"
 SYNTHETIC_SESSIONS = range(21, 55)

@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 
-from apps.common.services import EDITORS_GROUP
+from apps.accounts.groups import EDITORS_GROUP
 from apps.states.models import MemberState
 from tests.clients import ApiClient, signed_in_client
 from tests.factories import UserFactory

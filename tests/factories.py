@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from apps.accounts.models import ConfirmedEmail
 from apps.recommendations.fingerprint import recommendation_fingerprint
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.models import Recommendation
 from apps.reminders.models import Subscription
 from apps.reviews.models import Cycle, Deadline, Review, Session, Stakeholder, Statement
 from apps.states.models import MemberState
+from apps.vocabulary.models import Theme
 
 
 class UserFactory(factory.django.DjangoModelFactory):

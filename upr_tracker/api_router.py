@@ -3,9 +3,9 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from apps.common.api_auth import TokenView
-from apps.recommendations.api.views import RecommendationViewSet, ThemeViewSet
-from apps.recommendations.exports.drf import DownloadListView, ExportJobStatusView
+from apps.accounts.api_auth import TokenView
+from apps.recommendations.api.exports import DownloadListView, ExportJobStatusView
+from apps.recommendations.api.views import RecommendationViewSet, StatementExportViewSet, ThemeViewSet
 from apps.reminders.api.views import SubscriptionViewSet
 from apps.reviews.api.views import (
     CycleViewSet,
@@ -13,7 +13,6 @@ from apps.reviews.api.views import (
     ReviewViewSet,
     SessionViewSet,
     StakeholderViewSet,
-    StatementViewSet,
 )
 from apps.states.api.views import MemberStateViewSet
 
@@ -24,7 +23,7 @@ router.register("sessions", SessionViewSet, basename="session")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("stakeholders", StakeholderViewSet, basename="stakeholder")
-router.register("statements", StatementViewSet, basename="statement")
+router.register("statements", StatementExportViewSet, basename="statement")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
 router.register("themes", ThemeViewSet, basename="theme")
 router.register("subscriptions", SubscriptionViewSet, basename="subscription")

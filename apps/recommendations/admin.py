@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.common.middleware import accepts_uploads_up_to
 from apps.recommendations.importers import FORMATS, ImportSource, MalformedFileError, recommendation_import
-from apps.recommendations.models import Recommendation, RecommendationTheme, Theme
+from apps.recommendations.models import Recommendation, RecommendationTheme
 
 # The largest real file (UPR Info sessions 14–17) is 2.3 MB, past the 2 MB every other request may send: the
 # import view has its own limit (RequestGuardMiddleware), and Django streams the file to a temporary file.
@@ -20,13 +20,6 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # the request limit and the form says what is wrong with a larger one.
 MULTIPART_MARGIN = 64 * 1024
 SHOWN_REJECTIONS = 200
-
-
-@admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "scheme"]
-    list_filter = ["scheme"]
-    search_fields = ["code", "name"]
 
 
 class ImportForm(forms.Form):

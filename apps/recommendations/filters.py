@@ -6,10 +6,11 @@ import django_filters
 from django.db.models import QuerySet
 
 from apps.common.api_filters import IsoCodeFilter, StrictBooleanFilter, in_subquery
-from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, RecommendationTheme, Theme
-from apps.recommendations.selectors import recommendation_search
+from apps.common.search import search_queryset
+from apps.recommendations.models import Recommendation, RecommendationTheme
 from apps.reviews.models import Cycle, Review, Session
 from apps.states.models import MemberState
+from apps.vocabulary.models import DPRK_REFUGEES_THEME_CODE, Theme
 
 
 class RecommendationFilter(django_filters.FilterSet):
@@ -105,7 +106,8 @@ class RecommendationFilter(django_filters.FilterSet):
         return queryset.filter(text_status=status) if value else queryset.exclude(text_status=status)
 
     def filter_q(self, queryset: QuerySet[Recommendation], name: str, value: str) -> Any:
-        return recommendation_search(queryset, value)
+        """Full-text search (web-search syntax), best match first, with a `snippet` of the text."""
+        return search_queryset(queryset, value, headline_field="text")
 
 
 class ThemeFilter(django_filters.FilterSet):

@@ -1,44 +1,15 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.common.models import TimeStampedModel, Verification
 from apps.reviews.models import Review
 from apps.states.models import MemberState
+from apps.vocabulary.models import DPRK_REFUGEES_THEME_CODE, Mention, Theme
 
-
-class Theme(TimeStampedModel):
-    """A term of a controlled vocabulary: OHCHR/UHRI codes, UPR Info issues, or the project's own."""
-
-    class Scheme(models.TextChoices):
-        OHCHR = "ohchr", "OHCHR / Universal Human Rights Index"
-        UPR_INFO = "upr_info", "UPR Info issue"
-        PROJECT = "project", "UPR Tracker"
-        # UHRI's current thesaurus, by name: not the coded OHCHR terms (see importers/uhri.py).
-        UHRI = "uhri", _("Universal Human Rights Index theme (by name)")
-        SDG = "sdg", _("Sustainable Development Goal target")
-
-    scheme = models.CharField(max_length=10, choices=Scheme.choices)
-    code = models.CharField(max_length=80, help_text="e.g. G5 for OHCHR, a slug for the others.")
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["scheme", "code"]
-        constraints = [
-            models.UniqueConstraint(fields=["scheme", "code"], name="theme_unique_code_per_scheme"),
-        ]
-
-    def __str__(self) -> str:
-        if self.scheme in (self.Scheme.OHCHR, self.Scheme.SDG):
-            return f"{self.code} {self.name}"
-        return self.name
-
-
-# The theme advocates filter on most: Theme(scheme=PROJECT, code=DPRK_REFUGEES_THEME_CODE).
-DPRK_REFUGEES_THEME_CODE = "dprk-refugees"
+# Re-exported for the modules that still import them from here; new code imports apps.vocabulary.models.
+__all__ = ["DPRK_REFUGEES_THEME_CODE", "Theme"]
 
 
 class RecommendationManager(models.Manager["Recommendation"]):
@@ -153,10 +124,7 @@ class RecommendationTheme(models.Model):
     (kept when this model took the table over), and the theme filter reads rec_theme_link_theme_rec_idx.
     """
 
-    class Mention(models.TextChoices):
-        EXPLICIT = "explicit", _("names it explicitly")
-        RELATED = "related", _("related (general language)")
-        CODED = "", _("as classified by the source's coders")
+    Mention = Mention  # the vocabulary's choices, reached as RecommendationTheme.Mention too
 
     recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE)
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE)

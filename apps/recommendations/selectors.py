@@ -6,9 +6,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, QuerySet
 
-from apps.common.search import search_queryset
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.filters import RecommendationFilter
+from apps.recommendations.models import Recommendation
 from apps.states.models import MemberState
+from apps.vocabulary.models import Theme
 
 
 def recommendation_base_list() -> QuerySet[Recommendation]:
@@ -58,11 +59,6 @@ def recommendation_refs_attach(recommendations: list[Recommendation]) -> list[Re
     return recommendations
 
 
-def recommendation_search(queryset: QuerySet[Recommendation], q: str) -> QuerySet[Recommendation]:
-    """Full-text search (web-search syntax), best match first, with a `snippet` of the text."""
-    return search_queryset(queryset, q, headline_field="text")
-
-
 def recommendation_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Recommendation]:
     """Recommendations matching `filters` (the RecommendationFilter's parameters, e.g. a request's GET).
 
@@ -71,8 +67,6 @@ def recommendation_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet
     queryset = recommendation_base_list()
     if not filters:
         return queryset
-    from apps.recommendations.filters import RecommendationFilter  # the FilterSet builds on this module
-
     filterset = RecommendationFilter(filters, queryset=queryset)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)

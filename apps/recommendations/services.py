@@ -9,12 +9,13 @@ from django.db import connections, transaction
 from django.db.models import QuerySet
 
 from apps.common.search import SEARCH_CONFIG
-from apps.recommendations.exports.services import dataset_rebuild_request
+from apps.recommendations.export_requests import dataset_rebuild_request
 from apps.recommendations.fingerprint import recommendation_fingerprint
-from apps.recommendations.models import Recommendation, RecommendationTheme, Theme
+from apps.recommendations.models import Recommendation, RecommendationTheme
 from apps.reviews.models import Review
 from apps.states.models import MemberState
 from apps.states.selectors import state_spellings
+from apps.vocabulary.models import Theme
 
 RECOMMENDATION_FIELDS = [
     "paragraph",

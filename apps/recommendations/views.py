@@ -10,11 +10,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryD
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.recommendations.export_requests import ExportLimitReached, export_job_create
 from apps.recommendations.exports.client_identity import client_key
 from apps.recommendations.exports.files import DATASETS, exports_path
 from apps.recommendations.exports.http import content_disposition
 from apps.recommendations.exports.selectors import dataset_file_by_name, dataset_file_list, export_job_by_token
-from apps.recommendations.exports.services import ExportLimitReached, export_job_create
 from apps.recommendations.exports.tokens import export_job_token_make
 from apps.recommendations.exports.writers import CONTENT_TYPES, EXPORT_FORMATS
 from apps.recommendations.models import ExportJob

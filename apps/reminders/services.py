@@ -225,10 +225,12 @@ def reminder_sweep(
 ) -> SweepReport:
     """Find the reminders due now and hand them to the sender.
 
-    The periodic task enqueues one Celery task per batch, after the transaction commits;
-    `send_inline=True` (the management command) sends the batches in this process; `dispatch`
-    (the benchmark) receives each batch of ids after commit instead of Celery.
+    `dispatch` receives each batch of ids after the transaction commits: the periodic task passes
+    send_reminder_batch.delay (so this module never imports the tasks that import it), the benchmark
+    a list's append. `send_inline=True` (the management command) sends the batches in this process.
     """
+    if dispatch is None and not send_inline:
+        raise TypeError("reminder_sweep() needs dispatch= (where each batch goes) or send_inline=True")
     now = now or timezone.now()
     requeue_after = dt.timedelta(seconds=settings.REMINDER_REQUEUE_SECONDS)
     batch_size = settings.REMINDER_BATCH_SIZE
@@ -240,11 +242,7 @@ def reminder_sweep(
         report.requeued_stuck = deliveries_release_orphaned(now=now, requeue_before=now - requeue_after)
         due_ids = deliveries_take_due(now=now, hold_until=now + requeue_after)
         batches = list(_batches(due_ids, batch_size))
-        if not send_inline:
-            if dispatch is None:
-                from apps.reminders.tasks import send_reminder_batch
-
-                dispatch = send_reminder_batch.delay
+        if not send_inline and dispatch is not None:
             for batch in batches:
                 # Never enqueued inside the transaction: a worker must find the rows committed.
                 transaction.on_commit(partial(dispatch, batch))

@@ -7,7 +7,7 @@ from apps.reminders.services import reminder_batch_send, reminder_sweep
 
 @shared_task(ignore_result=True)
 def sweep_due_reminders() -> str:
-    return str(reminder_sweep())
+    return str(reminder_sweep(dispatch=send_reminder_batch.delay))
 
 
 @shared_task(bind=True, ignore_result=True, acks_late=True, reject_on_worker_lost=True)

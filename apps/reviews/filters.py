@@ -7,10 +7,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.common.api_filters import IsoCodeFilter, RecordDateTimeFilter, StrictBooleanFilter, in_subquery
-from apps.recommendations.models import Theme
+from apps.common.search import search_queryset
 from apps.reviews.models import Cycle, Deadline, Review, Session, Stakeholder, Statement
-from apps.reviews.selectors import statement_search
 from apps.states.models import MemberState
+from apps.vocabulary.models import Theme
 
 
 class StatementFilter(django_filters.FilterSet):
@@ -54,7 +54,8 @@ class StatementFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=in_subquery(Statement.themes.through, "statement_id", "theme", value))
 
     def filter_q(self, queryset: QuerySet[Statement], name: str, value: str) -> Any:
-        return statement_search(queryset, value)
+        """Full-text search (web-search syntax), best match first, with a `snippet` of the text."""
+        return search_queryset(queryset, value, headline_field="text")
 
 
 class DeadlineFilter(django_filters.FilterSet):

@@ -268,7 +268,7 @@ class Statement(TimeStampedModel):
     language = models.CharField(max_length=10, default="en", help_text="BCP 47 code of the original.")
     seconds_used = models.PositiveSmallIntegerField(null=True, blank=True)
     source_url = models.URLField(max_length=500, blank=True, help_text="UN Web TV link with timestamp.")
-    themes = models.ManyToManyField("recommendations.Theme", blank=True, related_name="statements")
+    themes = models.ManyToManyField("vocabulary.Theme", blank=True, related_name="statements")
     recommendations = models.ManyToManyField("recommendations.Recommendation", blank=True, related_name="statements")
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -4,12 +4,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Model, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.common.search import search_queryset
-from apps.recommendations.models import Recommendation, Theme
+from apps.reviews.filters import StatementFilter
 from apps.reviews.models import (
     AdvanceQuestion,
     Cycle,
@@ -21,6 +20,7 @@ from apps.reviews.models import (
     Statement,
 )
 from apps.states.models import MemberState
+from apps.vocabulary.models import Theme
 
 
 def deadline_upcoming_list(*, limit: int | None = None) -> QuerySet[Deadline]:
@@ -49,12 +49,22 @@ def stakeholder_list() -> QuerySet[Stakeholder]:
     return Stakeholder.objects.all()
 
 
-def _count_of(model: type[Statement] | type[Recommendation]) -> Coalesce:
+def _count_of(model: type[Model]) -> Coalesce:
     # A correlated subquery per count: two Count() joins on the same row would multiply each other.
     counted = (
-        model.objects.filter(review=OuterRef("pk")).order_by().values("review").annotate(n=Count("pk")).values("n")
+        model._default_manager.filter(review=OuterRef("pk"))
+        .order_by()
+        .values("review")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _recommendation_model() -> type[Model]:
+    """The model Statement.recommendations names by label: recommendations sit above reviews (README,
+    "Layout"), so reviews reach them through that relation, never by importing apps.recommendations."""
+    return Statement._meta.get_field("recommendations").related_model  # type: ignore[return-value]
 
 
 def speakers_not_heard_list(*, review: Review | None = None) -> QuerySet[SpeakersListEntry]:
@@ -82,7 +92,7 @@ def review_list() -> QuerySet[Review]:
             Prefetch("speakers_list", queryset=speakers_not_heard_list(), to_attr="speakers_not_heard"),
             Prefetch("advance_questions", queryset=advance_question_list()),
         )
-        .annotate(statements_total=_count_of(Statement), recommendations_total=_count_of(Recommendation))
+        .annotate(statements_total=_count_of(Statement), recommendations_total=_count_of(_recommendation_model()))
     )
 
 
@@ -92,13 +102,10 @@ def statement_base_list() -> QuerySet[Statement]:
         "review__state_under_review", "review__session", "speaker_state", "speaker_stakeholder"
     ).prefetch_related(
         Prefetch("themes", queryset=Theme.objects.only("id", "scheme", "code", "name")),
-        Prefetch("recommendations", queryset=Recommendation.objects.only("id", "review_id", "paragraph")),
+        Prefetch(
+            "recommendations", queryset=_recommendation_model()._default_manager.only("id", "review_id", "paragraph")
+        ),
     )
-
-
-def statement_search(queryset: QuerySet[Statement], q: str) -> QuerySet[Statement]:
-    """Full-text search (web-search syntax), best match first, with a `snippet` of the text."""
-    return search_queryset(queryset, q, headline_field="text")
 
 
 def statement_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Statement]:
@@ -106,8 +113,6 @@ def statement_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Stat
     queryset = statement_base_list()
     if not filters:
         return queryset
-    from apps.reviews.filters import StatementFilter  # the FilterSet builds on this module
-
     filterset = StatementFilter(filters, queryset=queryset)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)

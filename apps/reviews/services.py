@@ -5,7 +5,7 @@ transaction, so the rules hold whichever door the data comes through.
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.search import SearchVector
@@ -14,10 +14,10 @@ from django.db import connections, transaction
 from django.db.models import QuerySet
 
 from apps.common.search import SEARCH_CONFIG
-from apps.recommendations.exports.services import dataset_rebuild_request
-from apps.recommendations.models import Recommendation, Theme
 from apps.reviews.models import Review, Stakeholder, Statement
+from apps.reviews.signals import statements_changed
 from apps.states.models import MemberState
+from apps.vocabulary.models import Theme
 
 STATEMENT_FIELDS = [
     "forum",
@@ -42,7 +42,16 @@ def statement_next_speaking_order(*, review: Review, forum: str = Statement.Foru
     return (last or 0) + 1
 
 
-def _check_recommendations_belong(review: Review, recommendations: Iterable[Recommendation]) -> None:
+class LinkedRecommendation(Protocol):
+    """What a statement's services read of a recommendation (Statement.recommendations): the model lives in
+    apps.recommendations, above this app, so it is named by its shape rather than imported."""
+
+    pk: Any
+    review_id: int
+    paragraph: str
+
+
+def _check_recommendations_belong(review: Review, recommendations: Iterable[LinkedRecommendation]) -> None:
     foreign = [r for r in recommendations if r.review_id != review.pk]
     if foreign:
         paragraphs = ", ".join(r.paragraph or str(r.pk) for r in foreign)
@@ -64,7 +73,7 @@ def statement_log(
     seconds_used: int | None = None,
     source_url: str = "",
     themes: Iterable[Theme] = (),
-    recommendations: Iterable[Recommendation] = (),
+    recommendations: Iterable[LinkedRecommendation] = (),
     by: User | AnonymousUser | None = None,
 ) -> Statement:
     """Record what one speaker said. Exactly one of speaker_state and speaker_stakeholder is required."""
@@ -89,9 +98,9 @@ def statement_log(
     statement.full_clean()
     statement.save()
     statement.themes.set(list(themes))
-    statement.recommendations.set(recommendations)
+    statement.recommendations.set([r.pk for r in recommendations])
     statement_search_refresh(statements=Statement.objects.filter(pk=statement.pk))
-    dataset_rebuild_request()
+    statements_changed.send(sender=Statement)
     return statement
 
 
@@ -101,7 +110,7 @@ def statement_update(
     statement: Statement,
     data: dict[str, Any],
     themes: Iterable[Theme] | None = None,
-    recommendations: Iterable[Recommendation] | None = None,
+    recommendations: Iterable[LinkedRecommendation] | None = None,
 ) -> Statement:
     """Change a statement. `data` may hold the plain fields, speaker_state and speaker_stakeholder."""
     allowed = {*STATEMENT_FIELDS, "speaker_state", "speaker_stakeholder", "review"}
@@ -119,16 +128,16 @@ def statement_update(
     if recommendations is not None:
         recommendations = list(recommendations)
         _check_recommendations_belong(statement.review, recommendations)
-        statement.recommendations.set(recommendations)
+        statement.recommendations.set([r.pk for r in recommendations])
     statement_search_refresh(statements=Statement.objects.filter(pk=statement.pk))
-    dataset_rebuild_request()
+    statements_changed.send(sender=Statement)
     return statement
 
 
 @transaction.atomic
 def statement_delete(*, statement: Statement) -> None:
     statement.delete()
-    dataset_rebuild_request()
+    statements_changed.send(sender=Statement)
 
 
 def statement_search_refresh(*, statements: QuerySet[Statement] | None = None) -> int:

@@ -11,10 +11,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.selectors import email_in_use
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.models import Recommendation
 from apps.reviews.models import Cycle, Review, Session, Stakeholder, Statement
 from apps.states.models import MemberState
 from apps.states.selectors import state_by_name
+from apps.vocabulary.models import Theme
 from apps.web.labels import review_year_session, session_year_session
 from apps.web.selectors import review_choice_list, states_under_review_list, theme_list_for_review
 

@@ -8,9 +8,10 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, RecommendationTheme, Theme
+from apps.recommendations.models import Recommendation, RecommendationTheme
 from apps.reviews.models import Deadline, Review, SpeakersListEntry, Stakeholder, Statement
 from apps.states.models import MemberState
+from apps.vocabulary.models import DPRK_REFUGEES_THEME_CODE, Theme
 
 DEFAULT_STATE_ISO3 = "CHN"
 

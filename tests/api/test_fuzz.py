@@ -28,8 +28,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, Theme
+from apps.recommendations.models import Recommendation
 from apps.reviews.models import Cycle, Review, Session
+from apps.vocabulary.models import DPRK_REFUGEES_THEME_CODE, Theme
 from tests.factories import DeadlineFactory, StakeholderFactory, StatementFactory, SubscriptionFactory
 
 logger = logging.getLogger(__name__)

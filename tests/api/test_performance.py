@@ -16,8 +16,9 @@ from apps.common.api import page_rows
 from apps.common.middleware import GcFreezeMiddleware
 from apps.recommendations.api import views as recommendation_views
 from apps.recommendations.api.serializers import RecommendationSerializer
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.models import Recommendation
 from apps.recommendations.selectors import recommendation_base_list, recommendation_list
+from apps.vocabulary.models import Theme
 
 pytestmark = pytest.mark.django_db
 

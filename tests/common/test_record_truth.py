@@ -13,13 +13,14 @@ from django.conf import settings
 from apps.common.models import Verification
 from apps.recommendations.fingerprint import recommendation_fingerprint, strip_attributions
 from apps.recommendations.importers.readers import split_ohchr_themes
-from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, RecommendationTheme, Theme
+from apps.recommendations.models import Recommendation, RecommendationTheme
+from apps.reference.wg_report_2009 import parse_report
 from apps.reviews.models import Review, Stakeholder
-from apps.reviews.wg_report_2009 import parse_report
 from apps.states.models import MemberState
+from apps.vocabulary.models import DPRK_REFUGEES_THEME_CODE, Theme
 from apps.web.forms import speaker_resolve
 from tests.clients import error_of
-from tests.reviews.test_wg_report_2009 import _state_names as state_spellings
+from tests.reference.test_wg_report_2009 import _state_names as state_spellings
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from apps.common.services import EDITORS_GROUP, editors_group_sync
+from apps.accounts.groups import EDITORS_GROUP, editors_group_sync
 from apps.reviews.models import Review, Statement
 from apps.states.models import MemberState
 from tests.factories import StatementFactory, UserFactory

@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from apps.recommendations.importers import ImportSource, recommendation_import
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.models import Recommendation
 from apps.reviews.models import Review
+from apps.vocabulary.models import Theme
 
 pytestmark = [pytest.mark.integration, pytest.mark.shared_data]
 

@@ -6,8 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from apps.recommendations.importers import ImportSource, MalformedFileError, recommendation_import
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.models import Recommendation
 from apps.reviews.models import Review, Session
+from apps.vocabulary.models import Theme
 
 UPR_HEADER = "To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session"
 # Real rows of the UPR Info export (session 5, Afghanistan), plus one naming "Iran" its own way.

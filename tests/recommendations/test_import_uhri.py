@@ -20,8 +20,9 @@ from django.urls import reverse
 from apps.recommendations.importers import ImportSource, MalformedFileError, recommendation_import
 from apps.recommendations.importers.paraphrases import Candidate, Paraphrase, paraphrase_replacements
 from apps.recommendations.importers.report import SKIPPED_NOT_UPR
-from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, Theme
+from apps.recommendations.models import Recommendation
 from apps.reviews.models import Review, Session
+from apps.vocabulary.models import DPRK_REFUGEES_THEME_CODE, Theme
 
 # The record of shared/data/uhri/export-record-sample.json, as published (a CRC concluding observation).
 SAMPLE: dict[str, Any] = {

@@ -14,6 +14,7 @@ from django.utils import timezone
 from apps.reminders.claims import BatchLease, claimer_identity, claimer_is_gone
 from apps.reminders.models import ReminderDelivery
 from apps.reminders.services import reminder_sweep
+from apps.reminders.tasks import send_reminder_batch
 from tests.factories import DeadlineFactory, SubscriptionFactory, UserFactory
 
 from .conftest import NOW
@@ -29,7 +30,9 @@ def three_pending(review):
     for n in range(3):
         SubscriptionFactory(user=UserFactory(username=f"reader{n}"), review=review, lead_days=[1])
     with time_machine.travel(NOW, tick=False):
-        reminder_sweep()  # on_commit callbacks do not run inside the test's transaction
+        reminder_sweep(
+            dispatch=send_reminder_batch.delay
+        )  # on_commit callbacks do not run inside the test's transaction
     return list(ReminderDelivery.objects.order_by("id").values_list("id", flat=True))
 
 
@@ -120,7 +123,7 @@ def test_a_renewed_lease_keeps_a_long_send_from_being_taken_back(three_pending):
         claimed_at=claimed,
     )
     with time_machine.travel(NOW, tick=False):
-        assert reminder_sweep().requeued_stuck == 0
+        assert reminder_sweep(dispatch=send_reminder_batch.delay).requeued_stuck == 0
     assert ReminderDelivery.objects.get(pk=three_pending[0]).status == "sending"
 
 

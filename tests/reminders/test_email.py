@@ -10,6 +10,7 @@ from icalendar import Calendar
 
 from apps.reminders.models import ReminderDelivery
 from apps.reminders.services import reminder_sweep
+from apps.reminders.tasks import send_reminder_batch
 from apps.reminders.tokens import unsubscribe_token_read
 from tests.factories import DeadlineFactory
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sent(subscription, deadline, django_capture_on_commit_callbacks):
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
-        reminder_sweep()
+        reminder_sweep(dispatch=send_reminder_batch.delay)
     assert len(mail.outbox) == 1
     return mail.outbox[0]
 
@@ -54,7 +55,7 @@ def test_the_subject_and_both_bodies_name_the_review_by_year_and_session(
     review.dialogue_date = dt.date(2027, 1, 23)
     review.save(update_fields=["dialogue_date"])
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
-        reminder_sweep()
+        reminder_sweep(dispatch=send_reminder_batch.delay)
     sent = mail.outbox[0]
     label = f"2027 · session {review.session.number}"
     assert f"UPR review ({label}):" in sent.subject
@@ -67,14 +68,14 @@ def test_a_provisional_review_says_so_in_its_year(subscription, review, deadline
     review.status = review.Status.PROVISIONAL
     review.save(update_fields=["dialogue_date", "status"])
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
-        reminder_sweep()
+        reminder_sweep(dispatch=send_reminder_batch.delay)
     assert f"(2029 (provisional) · session {review.session.number})" in mail.outbox[0].subject
 
 
 def test_an_all_day_deadline_shows_its_date_only(subscription, review, django_capture_on_commit_callbacks):
     DeadlineFactory(review=review, due_at=dt.datetime(2026, 11, 29, 23, 0, tzinfo=dt.UTC), time_is_known=False)
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
-        reminder_sweep()
+        reminder_sweep(dispatch=send_reminder_batch.delay)
     body = mail.outbox[0].body
     assert "Monday 30 November 2026 (only the date is known)" in body
     assert "Your time" not in body

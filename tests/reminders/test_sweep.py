@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from apps.reminders.models import ReminderDelivery
 from apps.reminders.services import reminder_batch_send, reminder_sweep
+from apps.reminders.tasks import send_reminder_batch
 from tests.factories import DeadlineFactory, ReviewFactory, SubscriptionFactory, UserFactory
 
 from .conftest import NOW
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def sweep_at(moment: dt.datetime, django_capture_on_commit_callbacks):
     """One periodic sweep at `moment`: its batch tasks run (eagerly) once the transaction commits."""
     with time_machine.travel(moment, tick=False), django_capture_on_commit_callbacks(execute=True):
-        return reminder_sweep()
+        return reminder_sweep(dispatch=send_reminder_batch.delay)
 
 
 def test_a_due_reminder_is_sent_once_by_the_periodic_sweep(subscription, deadline, django_capture_on_commit_callbacks):
@@ -85,7 +86,9 @@ def test_a_moved_deadline_gets_reminders_for_its_new_date(subscription, deadline
 
 def test_a_pending_reminder_of_a_moved_deadline_is_skipped_not_sent(subscription, deadline):
     with time_machine.travel(NOW, tick=False):
-        reminder_sweep(send_inline=False)  # created and enqueued, not yet sent (the on-commit never ran)
+        reminder_sweep(
+            dispatch=send_reminder_batch.delay
+        )  # created and enqueued, not yet sent (the on-commit never ran)
         old = ReminderDelivery.objects.get()
         deadline.due_at += dt.timedelta(days=1)
         deadline.save()
@@ -98,7 +101,7 @@ def test_a_pending_reminder_of_a_moved_deadline_is_skipped_not_sent(subscription
 
 def test_a_cancelled_deadline_gets_no_reminder(subscription, deadline, django_capture_on_commit_callbacks):
     with time_machine.travel(NOW, tick=False):
-        reminder_sweep()
+        reminder_sweep(dispatch=send_reminder_batch.delay)
         pending = ReminderDelivery.objects.get()
     deadline.is_cancelled = True
     deadline.save()
@@ -147,7 +150,10 @@ def test_a_switched_off_subscription_gets_nothing(subscription, deadline, django
 
 def test_two_sweeps_create_one_delivery_per_subscription_deadline_and_lead(subscription, deadline):
     with time_machine.travel(NOW, tick=False):
-        first, second = reminder_sweep(), reminder_sweep()
+        first, second = (
+            reminder_sweep(dispatch=send_reminder_batch.delay),
+            reminder_sweep(dispatch=send_reminder_batch.delay),
+        )
     assert (first.created, second.created) == (1, 0)
     assert second.enqueued == 0, "a batch already in the queue is not enqueued again before the requeue delay"
 
@@ -195,7 +201,7 @@ def three_pending(advocate, review):
     for n in range(3):
         SubscriptionFactory(user=UserFactory(username=f"reader{n}"), review=review, lead_days=[1])
     with time_machine.travel(NOW, tick=False):
-        reminder_sweep()  # not sent: on_commit callbacks are not run here
+        reminder_sweep(dispatch=send_reminder_batch.delay)  # not sent: on_commit callbacks are not run here
     pending = list(ReminderDelivery.objects.filter(status="pending").order_by("id").values_list("id", flat=True))
     assert len(pending) == 3  # one per reader, for the one lead time
     return pending
@@ -277,7 +283,7 @@ def test_the_sweep_requeues_a_delivery_stuck_in_sending_after_the_requeue_delay(
     settings.REMINDER_REQUEUE_SECONDS = 600
     ReminderDelivery.objects.filter(pk=three_pending[0]).update(status="sending", claimed_at=NOW)
     with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
-        assert reminder_sweep().requeued_stuck == 0
+        assert reminder_sweep(dispatch=send_reminder_batch.delay).requeued_stuck == 0
     with time_machine.travel(NOW + dt.timedelta(minutes=11), tick=False):
         report = reminder_sweep(send_inline=True)
     assert report.requeued_stuck == 1

@@ -16,6 +16,7 @@ from apps.accounts.models import ConfirmedEmail
 from apps.accounts.selectors import email_is_confirmed
 from apps.reminders.models import ReminderDelivery
 from apps.reminders.services import reminder_sweep
+from apps.reminders.tasks import send_reminder_batch
 from tests.factories import DeadlineFactory, ReviewFactory, SubscriptionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def due_deadline(db):  # type: ignore[no-untyped-def]
 
 def sweep(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
-        return reminder_sweep()
+        return reminder_sweep(dispatch=send_reminder_batch.delay)
 
 
 # -- the reminder sweep ----------------------------------------------------------------------------

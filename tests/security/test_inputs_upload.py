@@ -58,6 +58,6 @@ def test_other_requests_keep_the_two_megabyte_limit(client_for, staff, api, edit
     assert response.status_code == 413
     assert error_of(response)["code"] == "payload_too_large"
     other_admin = client_for(staff).post(
-        reverse("admin:recommendations_theme_add"), {"name": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)}
+        reverse("admin:vocabulary_theme_add"), {"name": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)}
     )
     assert other_admin.status_code == 413

@@ -60,11 +60,13 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "apps.common",
+    "apps.vocabulary",
     "apps.states",
     "apps.reviews",
     "apps.recommendations",
     "apps.reminders",
     "apps.web",
+    "apps.reference",
 ]
 
 MIDDLEWARE = [

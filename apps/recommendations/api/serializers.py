@@ -7,18 +7,12 @@ from rest_framework import serializers
 
 from apps.common.api import CleanedModelSerializer
 from apps.common.search import snippet_html
-from apps.recommendations.models import Recommendation, RecommendationTheme, Theme
+from apps.recommendations.models import Recommendation, RecommendationTheme
 from apps.recommendations.services import RECOMMENDATION_FIELDS
 from apps.reviews.models import Review
 from apps.states.api.serializers import StateRefSerializer
 from apps.states.models import MemberState
-
-
-class ThemeRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Theme
-        fields = ["id", "scheme", "code", "name"]
-        read_only_fields = fields
+from apps.vocabulary.models import Theme
 
 
 class RecommendationThemeRefSerializer(serializers.Serializer):

@@ -12,16 +12,18 @@ from rest_framework.response import Response
 from apps.common.api import page_rows
 from apps.common.api_filters import StrictFilterBackend
 from apps.common.search import RANK_CANDIDATES, ranked_page_ids
+from apps.recommendations.api.exports import ExportMixin
 from apps.recommendations.api.serializers import (
     RecommendationSerializer,
     RecommendationWriteSerializer,
     ThemeSerializer,
 )
-from apps.recommendations.exports.drf import ExportMixin
 from apps.recommendations.filters import RecommendationFilter, ThemeFilter
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.models import Recommendation
 from apps.recommendations.selectors import recommendation_base_list, recommendation_refs_attach, theme_list
 from apps.recommendations.services import recommendation_create, recommendation_delete, recommendation_update
+from apps.reviews.api.views import StatementViewSet
+from apps.vocabulary.models import Theme
 
 # Set on a search response whose order is approximate (a very common term: see page_rows).
 SEARCH_RANKING_HEADER = "X-Search-Ranking"
@@ -148,3 +150,17 @@ class ThemeViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self) -> QuerySet[Theme]:
         return theme_list()
+
+
+@extend_schema(tags=["statements"])
+class StatementExportViewSet(ExportMixin, StatementViewSet):
+    """What speakers said in interactive dialogues and at the Council's adoption.
+
+    `?format=csv`, `?format=xlsx` or `?format=json` streams the whole filtered list (not one page).
+
+    With `q`, results are ordered by relevance unless `ordering` is given.
+    """
+
+    # Reviews' statements API with the exports added here: the export machinery is this app's, and
+    # reviews, below it, do not import it (README, "Layout").
+    export_kind = "statements"

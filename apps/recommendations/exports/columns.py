@@ -14,8 +14,9 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, Theme
+from apps.recommendations.models import Recommendation
 from apps.reviews.models import Review, Statement
+from apps.vocabulary.models import DPRK_REFUGEES_THEME_CODE, Theme
 
 # Rows fetched (with their relations, in 3 queries) and written per step; the ids are streamed from a
 # server-side cursor, so memory holds about one chunk whatever the export's size.

@@ -1,4 +1,6 @@
-"""Writes of the export machinery: export jobs, the prebuilt files of the whole record, and their rebuilds.
+"""The export machinery's work, run by the tasks: export jobs' files, the prebuilt files of the whole record.
+
+Requests for that work (a new job, a rebuild after a change) enqueue the tasks: apps/recommendations/export_requests.py.
 
 Web requests never write a large export: a filtered list past EXPORT_SYNC_MAX_ROWS becomes an ExportJob,
 written by a Celery worker (apps/recommendations/tasks.py) to a file under EXPORTS_DIR; the whole record is
@@ -7,82 +9,22 @@ served from prebuilt files, rebuilt after changes (debounced) and nightly.
 
 import datetime as dt
 import logging
-import zlib
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from apps.recommendations.exports.columns import KINDS, export_ids
 from apps.recommendations.exports.files import DATASETS, JOBS, exports_path, write_atomic
-from apps.recommendations.exports.naming import export_filename
-from apps.recommendations.exports.selectors import export_job_active_count, export_queryset
+from apps.recommendations.exports.selectors import export_queryset
 from apps.recommendations.exports.tokens import export_job_token_make
 from apps.recommendations.exports.writers import EXPORT_FORMATS, export_write
 from apps.recommendations.models import DatasetFile, DatasetRebuild, ExportJob
 
 logger = logging.getLogger(__name__)
-
-
-class ExportLimitReached(Exception):
-    """The client already has EXPORT_MAX_JOBS_PER_CLIENT export jobs waiting or running."""
-
-
-def _lock_client(client_key: str) -> None:
-    """Serialise job creation per client (PostgreSQL advisory lock, released at commit), so two requests at
-    once cannot both pass the limit. SQLite (make run) serialises writes anyway."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7401, zlib.crc32(client_key.encode()) - 2**31])
-
-
-@transaction.atomic
-def export_job_create(
-    *,
-    kind: str,
-    fmt: str,
-    filters: Mapping[str, Sequence[str]],
-    client_key: str,
-    requester_id: int | None = None,
-) -> ExportJob:
-    """Record an export job and enqueue it after commit; ExportLimitReached past the client's limit.
-
-    The filters are checked here (ValidationError naming the parameter), not only by the worker.
-    """
-    if kind not in KINDS or fmt not in EXPORT_FORMATS:
-        raise ValidationError({"format": f"{kind}/{fmt} is not an export"})
-    export_queryset(kind, filters)  # raises ValidationError on an unknown value
-    _lock_client(client_key)
-    limit = settings.EXPORT_MAX_JOBS_PER_CLIENT
-    if export_job_active_count(client_key=client_key) >= limit:
-        raise ExportLimitReached(
-            _(
-                "You already have %(limit)d exports being prepared. Wait until one is ready (its page shows the "
-                "progress), then ask again."
-            )
-            % {"limit": limit}
-        )
-    job = ExportJob(
-        kind=kind,
-        format=fmt,
-        filters={name: list(values) for name, values in filters.items()},
-        client_key=client_key,
-        requester_id=requester_id,
-        filename=export_filename(kind, fmt, filters),
-    )
-    job.full_clean()
-    job.save()
-    from apps.recommendations.tasks import run_export_job
-
-    run_export_job.delay_on_commit(job.pk)
-    return job
 
 
 def export_job_url(job: ExportJob) -> str:
@@ -205,21 +147,3 @@ def datasets_rebuild() -> list[DatasetFile]:
     built = [dataset_build(kind=kind, fmt=fmt) for kind in KINDS for fmt in EXPORT_FORMATS]
     DatasetRebuild.objects.filter(pk=1).update(last_built_at=timezone.now())
     return built
-
-
-def dataset_rebuild_request() -> bool:
-    """Ask for a rebuild of the prebuilt files after a change (an import, an edit). Debounced: if one is already
-    pending nothing more is enqueued; else one rebuild is enqueued EXPORT_REBUILD_DELAY_SECONDS after commit.
-
-    Returns whether this call enqueued it.
-    """
-    if not settings.EXPORT_REBUILD_AFTER_CHANGES:
-        return False
-    DatasetRebuild.objects.get_or_create(pk=1)
-    claimed = DatasetRebuild.objects.filter(pk=1, pending=False).update(pending=True, requested_at=timezone.now())
-    if claimed != 1:
-        return False
-    from apps.recommendations.tasks import rebuild_datasets
-
-    transaction.on_commit(lambda: rebuild_datasets.apply_async(countdown=settings.EXPORT_REBUILD_DELAY_SECONDS))
-    return True

@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 
 from apps.recommendations.importers.readers import RowRejected, ThemeRef
-from apps.recommendations.models import Theme
 from apps.reviews.calendar_rules import cycle_number_for_session
 from apps.reviews.models import Cycle, Review, Session
 from apps.states.models import MemberState, StateAlias, normalize_state_name
+from apps.vocabulary.models import Theme
 
 # Schemes whose terms an import may add: their names come with the file. Our project's own themes
 # are curated by hand, so an unknown project theme is a rejected row.

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 from tqdm import tqdm
 
-from apps.recommendations.exports.services import dataset_rebuild_request
+from apps.recommendations.export_requests import dataset_rebuild_request
 from apps.recommendations.fingerprint import recommendation_fingerprint
 from apps.recommendations.importers.encoding import decode_file, physical_line_count
 from apps.recommendations.importers.matching import Matcher
@@ -47,10 +47,11 @@ from apps.recommendations.importers.report import (
     RowOutcome,
 )
 from apps.recommendations.importers.uhri import parse_uhri, read_uhri, skipped_reason, uhri_kind
-from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, Theme
+from apps.recommendations.models import Recommendation
 from apps.recommendations.services import recommendation_search_refresh
 from apps.reviews.models import Review
 from apps.states.models import MemberState
+from apps.vocabulary.models import DPRK_REFUGEES_THEME_CODE, Theme
 
 BATCH = 1000
 # New recommendations are built as model instances and written this many at a time, so the write holds

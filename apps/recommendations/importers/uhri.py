@@ -39,8 +39,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from apps.recommendations.importers.readers import ParsedRow, RowRejected, ThemeRef
 from apps.recommendations.importers.report import SKIPPED_NOT_UPR, MalformedFileError
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.models import Recommendation
 from apps.reviews.calendar_rules import cycle_number_for_session
+from apps.vocabulary.models import Theme
 
 JSON_KIND = "JSON"
 XLSX_KIND = "XLSX"

@@ -10,8 +10,6 @@ from apps.common.api import CleanedModelSerializer
 from apps.common.models import Verification
 from apps.common.search import snippet_html
 from apps.common.timezones import is_known_timezone, validate_timezone
-from apps.recommendations.api.serializers import ThemeRefSerializer
-from apps.recommendations.models import Recommendation, Theme
 from apps.reviews.models import (
     AdvanceQuestion,
     Cycle,
@@ -25,6 +23,8 @@ from apps.reviews.models import (
 from apps.reviews.services import STATEMENT_FIELDS
 from apps.states.api.serializers import StateRefSerializer
 from apps.states.models import MemberState
+from apps.vocabulary.api.serializers import ThemeRefSerializer
+from apps.vocabulary.models import Theme
 
 
 class CycleSerializer(CleanedModelSerializer):
@@ -261,11 +261,13 @@ class SpeakerSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class RecommendationRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Recommendation
-        fields = ["id", "paragraph"]
-        read_only_fields = fields
+# A recommendation a statement delivered (Statement.recommendations). A plain serializer: the model is
+# apps.recommendations', above this app. No docstring, so the OpenAPI schema stays as it was.
+class RecommendationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    paragraph = serializers.CharField(
+        read_only=True, help_text="Paragraph in the report, e.g. 186.241 or 28(g); empty if unknown."
+    )
 
 
 class StatementSerializer(serializers.ModelSerializer):
@@ -332,11 +334,10 @@ class StatementWriteSerializer(serializers.ModelSerializer):
         queryset=Stakeholder.objects.all(), allow_null=True, required=False, help_text="Stakeholder id."
     )
     themes = serializers.PrimaryKeyRelatedField(queryset=Theme.objects.all(), many=True, required=False)
-    recommendations = serializers.PrimaryKeyRelatedField(
-        queryset=Recommendation.objects.all(), many=True, required=False, help_text="Ids, of this review."
-    )
 
     class Meta:
         model = Statement
         fields = ["review", "speaker_state", "speaker_stakeholder", "themes", "recommendations", *STATEMENT_FIELDS]
+        # The field DRF derives from Statement.recommendations (ids, many): the model is not imported here.
+        extra_kwargs = {"recommendations": {"required": False, "help_text": "Ids, of this review."}}
         validators: list[Any] = []  # the unique speaking order is checked by the service's full_clean()

@@ -13,7 +13,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.common.api_filters import StrictFilterBackend
-from apps.recommendations.exports.drf import ExportMixin
 from apps.reviews.api.serializers import (
     CycleSerializer,
     DeadlineSerializer,
@@ -127,16 +126,16 @@ class ReviewViewSet(viewsets.ModelViewSet):
 
 
 @extend_schema(tags=["statements"])
-class StatementViewSet(ExportMixin, viewsets.ModelViewSet):
+class StatementViewSet(viewsets.ModelViewSet):
     """What speakers said in interactive dialogues and at the Council's adoption.
 
-    `?format=csv`, `?format=xlsx` or `?format=json` streams the whole filtered list (not one page).
-
     With `q`, results are ordered by relevance unless `ordering` is given.
+
+    The endpoint registered is StatementExportViewSet (apps/recommendations/api/views.py), which adds the
+    exports: their machinery lives above this app.
     """
 
     serializer_class = StatementSerializer
-    export_kind = "statements"
     filter_backends = [StrictFilterBackend]
     filterset_class = StatementFilter
 

@@ -15,7 +15,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils import timezone
 
-from apps.recommendations.models import Recommendation, Theme
+from apps.recommendations.models import Recommendation
+from apps.vocabulary.models import Theme
 from bench import scale
 
 TARGETS_MS = {"list": 25.0, "filter": 25.0, "search": 50.0, "detail": 10.0}

@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
 
-from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation
+from apps.recommendations.models import Recommendation
 from apps.reviews.models import AdvanceQuestion, Review, SpeakersListEntry, Statement
+from apps.vocabulary.models import DPRK_REFUGEES_THEME_CODE
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 

@@ -6,7 +6,8 @@ EDITORS_GROUP = "editors"
 EDITED_MODELS = {
     "states": ["memberstate", "statealias"],
     "reviews": ["cycle", "session", "review", "deadline", "stakeholder", "statement"],
-    "recommendations": ["recommendation", "theme"],
+    "vocabulary": ["theme"],
+    "recommendations": ["recommendation"],
 }
 
 

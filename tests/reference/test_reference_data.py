@@ -7,11 +7,12 @@ import pytest
 from django.core.management import call_command
 
 from apps.common.models import Verification
-from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE, Recommendation, Theme
+from apps.recommendations.models import Recommendation
 from apps.reviews.calendar_rules import GENEVA
 from apps.reviews.models import Cycle, Deadline, Review
 from apps.states.models import MemberState
 from apps.states.selectors import state_by_name
+from apps.vocabulary.models import DPRK_REFUGEES_THEME_CODE, Theme
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 

@@ -1,6 +1,6 @@
 """Write fixtures/*.json from the real data in ../shared/data (run once by a maintainer, output committed).
 
-The facts of China's reviews (apps/common/reference_facts.py) are typed in from shared/data/README.md;
+The facts of China's reviews (apps/reference/facts.py) are typed in from shared/data/README.md;
 nothing here is invented: an unknown fact stays empty and the review's notes say what is known.
 """
 
@@ -13,9 +13,17 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.common.reference_china_2009 import REPORT_FILE, china_2009_objects
-from apps.common.reference_china_2009 import SYMBOL as SYMBOL_2009
-from apps.common.reference_facts import (
+from apps.recommendations.fingerprint import recommendation_fingerprint, strip_attributions
+from apps.recommendations.importers.readers import (
+    OHCHR_MATRIX,
+    ParsedRow,
+    RowRejected,
+    parse_ohchr_matrix,
+    read_rows,
+)
+from apps.reference.china_2009 import REPORT_FILE, china_2009_objects
+from apps.reference.china_2009 import SYMBOL as SYMBOL_2009
+from apps.reference.facts import (
     CHINA_REVIEWS,
     CYCLES,
     DPRK_THEME,
@@ -26,8 +34,6 @@ from apps.common.reference_facts import (
     STATE_NOTES,
     UN_STAKEHOLDERS,
 )
-from apps.recommendations.fingerprint import recommendation_fingerprint, strip_attributions
-from apps.recommendations.importers.readers import RowRejected, split_ohchr_themes
 from apps.reviews.calendar_rules import GENEVA, estimate_deadlines
 from apps.states.models import normalize_state_name
 
@@ -35,6 +41,7 @@ FIXTURES_DIR = settings.BASE_DIR / "fixtures"
 # The reviewed corrections of PDF extraction artefacts in the OHCHR matrix texts, applied here and disclosed
 # on each recommendation (Recommendation.errata_applied).
 ERRATA = FIXTURES_DIR / "errata" / "ohchr_matrix_extraction_artefacts.csv"
+MATRIX_FILE = "china_recommendations_2013_2018_ohchr_matrix.csv"
 TIMESTAMP = "2026-11-27T00:00:00Z"
 
 
@@ -92,7 +99,8 @@ class Command(BaseCommand):
     def write(self, name: str, objects: list[dict[str, Any]]) -> None:
         path = FIXTURES_DIR / name
         path.write_text(json.dumps(objects, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        self.stdout.write(f"{path.relative_to(settings.BASE_DIR)}: {len(objects)} objects")
+        shown = path.relative_to(settings.BASE_DIR) if path.is_relative_to(settings.BASE_DIR) else path
+        self.stdout.write(f"{shown}: {len(objects)} objects")
 
     # -- states ---------------------------------------------------------------------------------
     def build_states(self, data_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -338,7 +346,7 @@ class Command(BaseCommand):
             )
         return deadlines
 
-    # -- China 2009, from its Working Group report (apps/common/reference_china_2009.py) ----------
+    # -- China 2009, from its Working Group report (apps/reference/china_2009.py) ----------
     def build_china_2009(
         self, data_dir: Path, recommendations: list[dict[str, Any]]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -378,80 +386,89 @@ class Command(BaseCommand):
             applied.append({key: erratum[key] for key in ("before", "after", "reason", "source")})
         return text, applied
 
+    def read_matrix(self, path: Path) -> list[ParsedRow]:
+        """The OHCHR matrix through the importer's own reader and parser (one parser: what the fixtures hold is
+        what `import_recommendations --format ohchr-matrix` reads); a row it rejects stops the build."""
+        _, _, raw_rows = read_rows(path.read_text(encoding="utf-8"), name=path.name, fmt=OHCHR_MATRIX)
+        rows = []
+        for raw in raw_rows:
+            try:
+                if raw.values is None:
+                    raise RowRejected(raw.error)
+                rows.append(parse_ohchr_matrix(raw.values, raw.line))
+            except RowRejected as exc:
+                raise CommandError(f"{path.name}, line {raw.line}: {exc}") from None
+        return rows
+
     def build_recommendations(self, data_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Themes and China's recommendations.
 
-        1. OHCHR theme lists are cut at each theme code, not at each ";" (names hold semicolons).
+        1. The matrix is read by the importer's reader and parser (read_matrix): theme lists are cut at each
+           theme code, not at each ";" (names hold semicolons).
         2. Each matrix text is stored as OHCHR printed it, attributions "(Japan);" included, with the
            reviewed errata applied and listed on the recommendation.
         3. The refugee CSV adds the project theme, with its mention (explicit when the CSV says the DPRK
            is named, related otherwise), to the matrix rows it shares, and adds the 2009 and 2024 rows.
         """
-        matrix = list(
-            csv.DictReader((data_dir / "china_recommendations_2013_2018_ohchr_matrix.csv").open(encoding="utf-8"))
-        )
+        matrix = self.read_matrix(data_dir / MATRIX_FILE)
         theme_names: dict[str, str] = {}
-        row_themes: dict[str, list[str]] = {}
-        for row in matrix:
-            try:
-                terms = split_ohchr_themes(row["themes"])
-            except RowRejected as exc:
-                raise CommandError(f"{row['paragraph']}: {exc}") from None
-            row_themes[row["wg_report"] + row["paragraph"]] = [code for code, _ in terms]
-            for code, name in terms:
-                if theme_names.setdefault(code, name) != name:
-                    raise CommandError(f"Theme code {code} has two names: {theme_names[code]!r}, {name!r}.")
+        for parsed in matrix:
+            for theme in parsed.themes or []:
+                if theme_names.setdefault(theme.code, theme.name) != theme.name:
+                    raise CommandError(
+                        f"Theme code {theme.code} has two names: {theme_names[theme.code]!r}, {theme.name!r}."
+                    )
         theme_pk = {code: pk for pk, code in enumerate(sorted(theme_names), start=1)}
         themes = [
             {
-                "model": "recommendations.theme",
+                "model": "vocabulary.theme",
                 "pk": pk,
                 "fields": _stamp({"scheme": "ohchr", "code": code, "name": theme_names[code], "description": ""}),
             }
             for code, pk in theme_pk.items()
         ]
         dprk_pk = len(themes) + 1
-        themes.append({"model": "recommendations.theme", "pk": dprk_pk, "fields": _stamp(dict(DPRK_THEME))})
+        themes.append({"model": "vocabulary.theme", "pk": dprk_pk, "fields": _stamp(dict(DPRK_THEME))})
 
         errata = self.load_errata()
         used_errata: set[tuple[str, str]] = set()
-        session_of_report = {"A/HRC/25/5": 17, "A/HRC/40/6": 31}
         recommendations: list[dict[str, Any]] = []
         links: list[dict[str, Any]] = []
         by_paragraph: dict[tuple[int, str], dict[str, Any]] = {}
-        for row in matrix:
-            review = self.review_pk[session_of_report[row["wg_report"]]]
-            states = [self.state(name.strip()) for name in row["recommending_states"].split(";") if name.strip()]
-            key = (row["wg_report"], row["paragraph"])
-            text, applied = self.apply_errata(row["recommendation"].strip(), errata.get(key, []), row["paragraph"])
+        for parsed in matrix:
+            review = self.review_pk[parsed.session]
+            report, paragraph = parsed.fields["source_document"], parsed.fields["paragraph"]
+            states = [self.state(name) for name in parsed.recommending_states]
+            key = (report, paragraph)
+            text, applied = self.apply_errata(parsed.text, errata.get(key, []), paragraph)
             if applied:
                 used_errata.add(key)
-            names = [*row["recommending_states"].split(";"), *(n for pk in states for n in self.state_names[pk])]
+            names = [*parsed.recommending_states, *(n for pk in states for n in self.state_names[pk])]
             if strip_attributions(text, names) == text:
-                raise CommandError(f"{row['paragraph']}: no recommending state in brackets in {text[-80:]!r}.")
+                raise CommandError(f"{paragraph}: no recommending state in brackets in {text[-80:]!r}.")
             pk = len(recommendations) + 1
             fields = {
                 "review": review,
                 "recommending_states": states,
-                "paragraph": row["paragraph"],
+                "paragraph": paragraph,
                 "text": text,
                 "text_status": "verbatim",
                 "text_source": "",
                 "verification": "verified",
                 "errata_applied": applied,
-                "response": row["position"].lower(),
+                "response": parsed.fields["response"],
                 "response_label": "",
-                "response_source": row["source_of_position"],
+                "response_source": parsed.fields["response_source"],
                 "action_category": None,
-                "affected_persons": row["affected_persons"],
-                "source_document": row["wg_report"],
+                "affected_persons": parsed.fields["affected_persons"],
+                "source_document": report,
                 "fingerprint": recommendation_fingerprint(text, state_names=names),
                 "note": "",
             }
             recommendations.append({"model": "recommendations.recommendation", "pk": pk, "fields": _stamp(fields)})
-            for code in row_themes[row["wg_report"] + row["paragraph"]]:
-                links.append({"recommendation": pk, "theme": theme_pk[code], "mention": ""})
-            by_paragraph[(review, row["paragraph"])] = {"pk": pk, "fields": fields}
+            for theme in parsed.themes or []:
+                links.append({"recommendation": pk, "theme": theme_pk[theme.code], "mention": ""})
+            by_paragraph[(review, paragraph)] = {"pk": pk, "fields": fields}
         unused = {key for key in set(errata) - used_errata if key[0] != SYMBOL_2009}  # 2009: its own builder
         if unused:
             raise CommandError(f"Errata for paragraphs not in the matrix: {sorted(unused)}.")

@@ -13,10 +13,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.recommendations.export_requests import ExportLimitReached, export_job_create
 from apps.recommendations.exports.client_identity import client_key
 from apps.recommendations.exports.http import dataset_url, export_sync_response, first_ids, is_small, sync_limit
 from apps.recommendations.exports.selectors import dataset_file_list, export_job_by_token
-from apps.recommendations.exports.services import ExportLimitReached, export_job_create
 from apps.recommendations.exports.tokens import export_job_token_make
 from apps.recommendations.exports.writers import CONTENT_TYPES, EXPORT_FORMATS
 from apps.recommendations.models import DatasetFile, ExportJob

@@ -1,7 +1,7 @@
 """China's first review (2009) from its Working Group report, A/HRC/11/25: the objects of fixtures/06_china_2009.json.
 
 Called by `manage.py build_reference_fixtures` after it has built the other recommendations:
-1. the report is parsed (apps/reviews/wg_report_2009.py): every recommendation of section II, one
+1. the report is parsed (apps/reference/wg_report_2009.py): every recommendation of section II, one
    statement per delegation of the dialogue, the delegations not heard, the advance questions;
 2. the 2009 refugee recommendations the builder made from china_dprk_refugee_recommendations.csv are
    taken out of fixtures/04 and matched to their report paragraph ("28(g)"; the file's "82(a)" is the
@@ -18,7 +18,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from apps.recommendations.fingerprint import recommendation_fingerprint
-from apps.reviews import wg_report_2009 as report_2009
+from apps.reference import wg_report_2009 as report_2009
 
 SESSION = 4
 REPORT_FILE = "china_2009_wg_report_A-HRC-11-25.txt"

@@ -7,8 +7,8 @@ Read by `manage.py build_reference_fixtures`. Nothing here is invented: an unkno
 import datetime as dt
 from typing import Any
 
-from apps.recommendations.models import DPRK_REFUGEES_THEME_CODE
 from apps.reviews.calendar_rules import GENEVA
+from apps.vocabulary.models import DPRK_REFUGEES_THEME_CODE
 
 OBSERVERS: list[dict[str, Any]] = [
     {
@@ -144,7 +144,7 @@ CHINA_REVIEWS: dict[int, dict[str, Any]] = {
         "speakers_count": 60,
         "speakers_unable_count": 55,
         "seconds_per_speaker": None,
-        # The numbered items of section II (paras. 114-117), counted by apps/reviews/wg_report_2009.py.
+        # The numbered items of section II (paras. 114-117), counted by apps/reference/wg_report_2009.py.
         "recommendations_count": 99,
         "council_session": 11,
         "council_adopted_on": None,
@@ -152,7 +152,7 @@ CHINA_REVIEWS: dict[int, dict[str, Any]] = {
             "H.E. Mr. LI Baodong, Ambassador and Permanent Representative of China to the United Nations Office "
             "at Geneva"
         ),
-        # The whole report is loaded (apps/common/reference_china_2009.py): every numbered recommendation and
+        # The whole report is loaded (apps/reference/china_2009.py): every numbered recommendation and
         # the report's summary of every statement made.
         "recommendations_coverage": "complete",
         "statements_coverage": "complete",

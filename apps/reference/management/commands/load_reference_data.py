@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from apps.common.services import editors_group_sync
+from apps.accounts.groups import editors_group_sync
 from apps.recommendations.services import recommendation_search_refresh
 from apps.reviews.services import statement_search_refresh
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from apps.reviews import wg_report_2009 as wg
+from apps.reference import wg_report_2009 as wg
 from apps.states.models import normalize_state_name
 
 pytestmark = pytest.mark.shared_data
