@@ -47,7 +47,7 @@ pytestmark = pytest.mark.django_db
 @dataclass
 class Case:
     model: type[Model]
-    make: Callable[[], Model]
+    make: Callable[[], Any]
     # Values that make the added record differ from the one whose page the test starts from.
     add: Callable[[], dict[str, Any]]
     change: tuple[str, str]
