@@ -146,8 +146,8 @@ def deliveries_send_again(*, deliveries: QuerySet[ReminderDelivery]) -> int:
 
 @transaction.atomic
 def deliveries_delete(*, deliveries: QuerySet[ReminderDelivery]) -> int:
-    """Forget deliveries (staff, in the admin): one whose lead time is still ahead is due again at the next
-    sweep. Returns how many."""
+    """Forget deliveries (staff, in the admin); the next sweep may create one again if its lead time is still
+    ahead. Returns how many."""
     deleted, _by_model = deliveries.delete()
     return deleted
 
