@@ -11,7 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, InvalidPage, Page, Paginator
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from rest_framework import exceptions, serializers, status
@@ -310,10 +310,9 @@ class RecordDateTimeField(serializers.DateTimeField):
 
 
 class CleanedModelSerializer(serializers.ModelSerializer):
-    """A ModelSerializer for the plain reference records (no side effects): full_clean() before saving.
-
-    The model's validators and named constraints then answer a 400 with field errors instead of an
-    IntegrityError. Records with rules of their own (statements, recommendations) go through services.
+    """A ModelSerializer for the plain reference records: it validates what a client sends; the view then
+    calls the record's service (`cycle_create`, `theme_update`, …), whose full_clean() makes the model's
+    validators and named constraints answer a 400 with field errors instead of an IntegrityError.
     """
 
     serializer_field_mapping = {
@@ -322,28 +321,10 @@ class CleanedModelSerializer(serializers.ModelSerializer):
     }
 
     def create(self, validated_data: dict[str, Any]) -> Any:
-        many = {k: validated_data.pop(k) for k in list(validated_data) if self._is_many(k)}
-        model: Any = self.Meta.model
-        instance = model(**validated_data)
-        return self._clean_and_save(instance, many)
+        raise NotImplementedError("Writes go through the record's service: the view's perform_create calls it.")
 
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
-        many = {k: validated_data.pop(k) for k in list(validated_data) if self._is_many(k)}
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        return self._clean_and_save(instance, many)
-
-    def _is_many(self, name: str) -> bool:
-        field = self.fields.get(name)
-        return isinstance(field, serializers.ManyRelatedField)
-
-    @transaction.atomic
-    def _clean_and_save(self, instance: Any, many: dict[str, Any]) -> Any:
-        instance.full_clean()
-        instance.save()
-        for name, values in many.items():
-            getattr(instance, name).set(values)
-        return instance
+        raise NotImplementedError("Writes go through the record's service: the view's perform_update calls it.")
 
 
 # -- errors -----------------------------------------------------------------------------------------

@@ -9,9 +9,20 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.common.admin import ServiceInline, ServiceModelAdmin
 from apps.common.middleware import accepts_uploads_up_to
 from apps.recommendations.importers import FORMATS, ImportSource, MalformedFileError, recommendation_import
 from apps.recommendations.models import Recommendation, RecommendationTheme
+from apps.recommendations.services import (
+    recommendation_create,
+    recommendation_delete,
+    recommendation_themes_set,
+    recommendation_update,
+    theme_create,
+    theme_delete,
+    theme_update,
+)
+from apps.vocabulary.models import Theme
 
 # The largest real file (UPR Info sessions 14–17) is 2.3 MB, past the 2 MB every other request may send: the
 # import view has its own limit (RequestGuardMiddleware), and Django streams the file to a temporary file.
@@ -20,6 +31,22 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # the request limit and the form says what is wrong with a larger one.
 MULTIPART_MARGIN = 64 * 1024
 SHOWN_REJECTIONS = 200
+
+
+@admin.register(Theme)
+class ThemeAdmin(ServiceModelAdmin):
+    list_display = ["code", "name", "scheme"]
+    list_filter = ["scheme"]
+    search_fields = ["code", "name"]
+
+    def service_create(self, request: HttpRequest, data: dict[str, Any]) -> Theme:
+        return theme_create(**data)
+
+    def service_update(self, request: HttpRequest, obj: Theme, data: dict[str, Any]) -> Theme:
+        return theme_update(theme=obj, data=data)
+
+    def service_delete(self, request: HttpRequest, obj: Theme) -> None:
+        theme_delete(theme=obj)
 
 
 class ImportForm(forms.Form):
@@ -43,18 +70,42 @@ class ImportForm(forms.Form):
         return upload
 
 
-class RecommendationThemeInline(admin.TabularInline):
+class RecommendationThemeFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        seen: set[int] = set()
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE") or not form.cleaned_data.get("theme"):
+                continue
+            theme = form.cleaned_data["theme"]
+            if theme.pk in seen:
+                raise forms.ValidationError(_("%(theme)s is listed twice.") % {"theme": theme})
+            seen.add(theme.pk)
+
+
+class RecommendationThemeInline(ServiceInline, admin.TabularInline):
     """The recommendation's themes, each with its mention (explicit / related / as coded)."""
 
     model = RecommendationTheme
+    formset = RecommendationThemeFormSet
     extra = 1
     autocomplete_fields = ["theme"]
     verbose_name = _("theme")
     verbose_name_plural = _("themes")
 
+    def save_rows(self, request: HttpRequest, parent: Any, formset: Any) -> None:
+        """The rows are one value, the recommendation's themes: set them all in one service call."""
+        formset.save(commit=False)  # fills the lists the change message reads; writes nothing
+        mentions = {
+            form.cleaned_data["theme"]: form.cleaned_data.get("mention", "")
+            for form in formset.forms
+            if form.cleaned_data.get("theme") and not form.cleaned_data.get("DELETE")
+        }
+        recommendation_themes_set(recommendation=parent, themes=list(mentions), theme_mentions=mentions)
+
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(ServiceModelAdmin, SimpleHistoryAdmin):
     list_display = ["paragraph", "short_text", "review", "response", "text_status", "action_category"]
     list_filter = ["response", "text_status", "review__session__cycle", "action_category", "themes__scheme"]
     list_select_related = ["review__state_under_review", "review__session"]
@@ -64,6 +115,17 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     exclude = ["themes"]
     inlines = [RecommendationThemeInline]
     change_list_template = "admin/recommendations/recommendation/change_list.html"
+
+    def service_create(self, request: HttpRequest, data: dict[str, Any]) -> Recommendation:
+        # The themes follow from the inline (save_rows), once the recommendation exists.
+        return recommendation_create(**data)
+
+    def service_update(self, request: HttpRequest, obj: Recommendation, data: dict[str, Any]) -> Recommendation:
+        states = data.pop("recommending_states", None)
+        return recommendation_update(recommendation=obj, data=data, recommending_states=states)
+
+    def service_delete(self, request: HttpRequest, obj: Recommendation) -> None:
+        recommendation_delete(recommendation=obj)
 
     @admin.display(description="text")
     def short_text(self, obj: Recommendation) -> str:

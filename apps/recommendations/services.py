@@ -7,9 +7,12 @@ from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from apps.common.search import SEARCH_CONFIG
+from apps.common.services import editable_fields, record_assign, record_save
 from apps.recommendations.export_requests import dataset_rebuild_request
+from apps.recommendations.fields import RECOMMENDATION_FIELD_NAMES
 from apps.recommendations.fingerprint import recommendation_fingerprint
 from apps.recommendations.models import Recommendation, RecommendationTheme
 from apps.reviews.models import Review
@@ -17,33 +20,19 @@ from apps.states.models import MemberState
 from apps.states.selectors import state_spellings
 from apps.vocabulary.models import Theme
 
-RECOMMENDATION_FIELDS = [
-    "paragraph",
-    "text",
-    "text_status",
-    "text_source",
-    "response",
-    "response_label",
-    "response_source",
-    "action_category",
-    "affected_persons",
-    "source_document",
-    "verification",
-    "note",
-]
+
+def _states_set(recommendation: Recommendation, recommending_states: Iterable[MemberState] | None) -> None:
+    if recommending_states is None:
+        return
+    states = list(recommending_states)
+    if not states:
+        raise ValidationError({"recommending_states": _("At least one recommending state is required.")})
+    recommendation.recommending_states.set(states)
 
 
-def _set_relations(
-    recommendation: Recommendation,
-    recommending_states: Iterable[MemberState] | None,
-    themes: Iterable[Theme] | None,
-    theme_mentions: Mapping[Theme, str] | None,
+def _themes_set(
+    recommendation: Recommendation, themes: Iterable[Theme] | None, theme_mentions: Mapping[Theme, str] | None
 ) -> None:
-    if recommending_states is not None:
-        states = list(recommending_states)
-        if not states:
-            raise ValidationError({"recommending_states": "At least one recommending state is required."})
-        recommendation.recommending_states.set(states)
     if themes is None and theme_mentions is None:
         return
     links = {link.theme_id: link for link in RecommendationTheme.objects.filter(recommendation=recommendation)}
@@ -55,7 +44,9 @@ def _set_relations(
     valid = set(RecommendationTheme.Mention.values)
     bad = [str(mention) for mention in mentions.values() if mention not in valid]
     if bad:
-        raise ValidationError({"theme_mentions": f"Unknown mention {bad[0]!r}: explicit, related or empty."})
+        raise ValidationError(
+            {"theme_mentions": _("Unknown mention %(mention)r: explicit, related or empty.") % {"mention": bad[0]}}
+        )
     RecommendationTheme.objects.filter(recommendation=recommendation).exclude(
         theme__in=[theme.pk for theme in wanted]
     ).delete()
@@ -65,6 +56,24 @@ def _set_relations(
         RecommendationTheme.objects.update_or_create(
             recommendation=recommendation, theme=theme, defaults={"mention": mention}
         )
+
+
+@transaction.atomic
+def recommendation_themes_set(
+    *,
+    recommendation: Recommendation,
+    themes: Iterable[Theme] | None = None,
+    theme_mentions: Mapping[Theme, str] | None = None,
+) -> Recommendation:
+    """Link the recommendation to exactly `themes` (None: keep the linked ones), each with its mention.
+
+    `theme_mentions` says, per theme, whether the text names it explicitly or is related
+    (RecommendationTheme.Mention); a theme listed there is linked even if not in `themes`, and a theme
+    linked without a mention given keeps the one it had (a new link: "", as coded).
+    """
+    _themes_set(recommendation, themes, theme_mentions)
+    dataset_rebuild_request()
+    return recommendation
 
 
 def _fingerprint(recommendation: Recommendation, states: Iterable[MemberState] | None) -> str:
@@ -84,20 +93,21 @@ def recommendation_create(
     theme_mentions: Mapping[Theme, str] | None = None,
     **fields: Any,
 ) -> Recommendation:
-    """Add a recommendation to a review; `fields` are among RECOMMENDATION_FIELDS.
+    """Add a recommendation to a review; `fields` are among RECOMMENDATION_FIELD_NAMES (fields.py).
 
     `theme_mentions` says, per theme, whether the text names it explicitly or is related
     (RecommendationTheme.Mention); a theme listed there is linked even if not in `themes`.
     """
-    unknown = set(fields) - set(RECOMMENDATION_FIELDS)
+    unknown = set(fields) - set(RECOMMENDATION_FIELD_NAMES)
     if unknown:
-        raise ValidationError({name: "Unknown field." for name in unknown})
+        raise ValidationError({name: _("Unknown field.") for name in unknown})
     states = list(recommending_states)
     recommendation = Recommendation(review=review, text=text, **fields)
     recommendation.fingerprint = _fingerprint(recommendation, states)
     recommendation.full_clean()
     recommendation.save()
-    _set_relations(recommendation, states, themes, theme_mentions)
+    _states_set(recommendation, states)
+    _themes_set(recommendation, themes, theme_mentions)
     recommendation_search_refresh(recommendations=Recommendation.objects.filter(pk=recommendation.pk))
     dataset_rebuild_request()
     return recommendation
@@ -112,16 +122,17 @@ def recommendation_update(
     themes: Iterable[Theme] | None = None,
     theme_mentions: Mapping[Theme, str] | None = None,
 ) -> Recommendation:
-    unknown = set(data) - {*RECOMMENDATION_FIELDS, "review"}
+    unknown = set(data) - {*RECOMMENDATION_FIELD_NAMES, "review"}
     if unknown:
-        raise ValidationError({name: "This field cannot be changed." for name in unknown})
+        raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
     for name, value in data.items():
         setattr(recommendation, name, value)
     states = list(recommending_states) if recommending_states is not None else None
     recommendation.fingerprint = _fingerprint(recommendation, states)
     recommendation.full_clean()
     recommendation.save()
-    _set_relations(recommendation, states, themes, theme_mentions)
+    _states_set(recommendation, states)
+    _themes_set(recommendation, themes, theme_mentions)
     recommendation_search_refresh(recommendations=Recommendation.objects.filter(pk=recommendation.pk))
     dataset_rebuild_request()
     return recommendation
@@ -148,3 +159,29 @@ def recommendation_search_refresh(*, recommendations: QuerySet[Recommendation] |
         + SearchVector("affected_persons", "note", weight="C", config=SEARCH_CONFIG)
     )
     return recommendations.update(search_vector=vector)
+
+
+# -- themes -----------------------------------------------------------------------------------------
+# A theme's scheme, code and name are in every export of its recommendations and statements.
+@transaction.atomic
+def theme_create(**fields: Any) -> Theme:
+    theme = Theme()
+    record_assign(theme, fields, fields=editable_fields(Theme))
+    record_save(theme)
+    dataset_rebuild_request()
+    return theme
+
+
+@transaction.atomic
+def theme_update(*, theme: Theme, data: Mapping[str, Any]) -> Theme:
+    record_assign(theme, data, fields=editable_fields(Theme))
+    record_save(theme)
+    dataset_rebuild_request()
+    return theme
+
+
+@transaction.atomic
+def theme_delete(*, theme: Theme) -> None:
+    """Its links to recommendations and statements go with it."""
+    theme.delete()
+    dataset_rebuild_request()

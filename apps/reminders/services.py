@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -111,9 +111,16 @@ def subscription_create(
 
 @transaction.atomic
 def subscription_update(*, subscription: Subscription, data: dict[str, Any]) -> Subscription:
+    """Change a subscription; naming a review clears the state it followed (and a state, the review), so a
+    client can switch the target by sending only the new one."""
     unknown = set(data) - set(SUBSCRIPTION_FIELDS)
     if unknown:
         raise ValidationError({name: "This field cannot be changed." for name in sorted(unknown)})
+    data = dict(data)
+    if data.get("review") is not None:
+        data.setdefault("state_under_review", None)
+    if data.get("state_under_review") is not None:
+        data.setdefault("review", None)
     for name, value in data.items():
         setattr(subscription, name, value)
     subscription.lead_days = _leads_normalised(subscription.lead_days)
@@ -127,6 +134,22 @@ def subscription_update(*, subscription: Subscription, data: dict[str, Any]) -> 
 @transaction.atomic
 def subscription_delete(*, subscription: Subscription) -> None:
     subscription.delete()
+
+
+def deliveries_send_again(*, deliveries: QuerySet[ReminderDelivery]) -> int:
+    """Make the failed ones among `deliveries` pending again, from their first attempt; the next sweep
+    enqueues them (and skips any whose deadline has passed). Returns how many."""
+    return deliveries.filter(status=ReminderDelivery.Status.FAILED).update(
+        status=ReminderDelivery.Status.PENDING, attempts=0, next_attempt_at=None
+    )
+
+
+@transaction.atomic
+def deliveries_delete(*, deliveries: QuerySet[ReminderDelivery]) -> int:
+    """Forget deliveries (staff, in the admin); the next sweep may create one again if its lead time is still
+    ahead. Returns how many."""
+    deleted, _by_model = deliveries.delete()
+    return deleted
 
 
 def subscription_unsubscribe(*, subscription_id: int) -> Subscription | None:

@@ -4,7 +4,7 @@ Views, serializers, forms and commands call these; each validates with full_clea
 transaction, so the rules hold whichever door the data comes through.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -14,7 +14,17 @@ from django.db import connections, transaction
 from django.db.models import QuerySet
 
 from apps.common.search import SEARCH_CONFIG
-from apps.reviews.models import Review, Stakeholder, Statement
+from apps.common.services import editable_fields, record_assign, record_save
+from apps.reviews.models import (
+    AdvanceQuestion,
+    Cycle,
+    Deadline,
+    Review,
+    Session,
+    SpeakersListEntry,
+    Stakeholder,
+    Statement,
+)
 from apps.reviews.signals import statements_changed
 from apps.states.models import MemberState
 from apps.vocabulary.models import Theme
@@ -51,7 +61,8 @@ class LinkedRecommendation(Protocol):
     paragraph: str
 
 
-def _check_recommendations_belong(review: Review, recommendations: Iterable[LinkedRecommendation]) -> None:
+def statement_recommendations_check(*, review: Review, recommendations: Iterable[LinkedRecommendation]) -> None:
+    """Refuse recommendations of another review (the admin's form asks this too, to show it beside the field)."""
     foreign = [r for r in recommendations if r.review_id != review.pk]
     if foreign:
         paragraphs = ", ".join(r.paragraph or str(r.pk) for r in foreign)
@@ -80,7 +91,7 @@ def statement_log(
     if (speaker_state is None) == (speaker_stakeholder is None):
         raise ValidationError({"speaker": "Choose exactly one speaker: a state or a stakeholder."})
     recommendations = list(recommendations)
-    _check_recommendations_belong(review, recommendations)
+    statement_recommendations_check(review=review, recommendations=recommendations)
     statement = Statement(
         review=review,
         speaker_state=speaker_state,
@@ -112,7 +123,10 @@ def statement_update(
     themes: Iterable[Theme] | None = None,
     recommendations: Iterable[LinkedRecommendation] | None = None,
 ) -> Statement:
-    """Change a statement. `data` may hold the plain fields, speaker_state and speaker_stakeholder."""
+    """Change a statement. `data` may hold the plain fields, speaker_state and speaker_stakeholder.
+
+    Recommendations are checked against the review the statement ends with (a statement moved to another
+    review cannot keep the old review's recommendations)."""
     allowed = {*STATEMENT_FIELDS, "speaker_state", "speaker_stakeholder", "review"}
     unknown = set(data) - allowed
     if unknown:
@@ -127,8 +141,10 @@ def statement_update(
         statement.themes.set(list(themes))
     if recommendations is not None:
         recommendations = list(recommendations)
-        _check_recommendations_belong(statement.review, recommendations)
+        statement_recommendations_check(review=statement.review, recommendations=recommendations)
         statement.recommendations.set([r.pk for r in recommendations])
+    elif "review" in data:
+        statement_recommendations_check(review=statement.review, recommendations=statement.recommendations.all())
     statement_search_refresh(statements=Statement.objects.filter(pk=statement.pk))
     statements_changed.send(sender=Statement)
     return statement
@@ -148,3 +164,157 @@ def statement_search_refresh(*, statements: QuerySet[Statement] | None = None) -
     if connections[statements.db].vendor != "postgresql":
         return 0
     return statements.update(search_vector=SearchVector("text", config=SEARCH_CONFIG))
+
+
+# -- the reference records --------------------------------------------------------------------------
+# Each is validated by full_clean() (fields and named constraints) in its own transaction. Those that
+# appear in the exports (cycle and session numbers, a review's year, a stakeholder's name) also ask for
+# the prebuilt files to be rebuilt; deadlines, speakers' lists and advance questions are not exported.
+@transaction.atomic
+def cycle_create(**fields: Any) -> Cycle:
+    cycle = Cycle()
+    record_assign(cycle, fields, fields=editable_fields(Cycle))
+    record_save(cycle)
+    statements_changed.send(sender=Review)
+    return cycle
+
+
+@transaction.atomic
+def cycle_update(*, cycle: Cycle, data: Mapping[str, Any]) -> Cycle:
+    record_assign(cycle, data, fields=editable_fields(Cycle))
+    record_save(cycle)
+    statements_changed.send(sender=Review)
+    return cycle
+
+
+@transaction.atomic
+def cycle_delete(*, cycle: Cycle) -> None:
+    """Refused (ProtectedError) while sessions belong to it."""
+    cycle.delete()
+    statements_changed.send(sender=Review)
+
+
+@transaction.atomic
+def session_create(**fields: Any) -> Session:
+    session = Session()
+    record_assign(session, fields, fields=editable_fields(Session))
+    record_save(session)
+    statements_changed.send(sender=Review)
+    return session
+
+
+@transaction.atomic
+def session_update(*, session: Session, data: Mapping[str, Any]) -> Session:
+    record_assign(session, data, fields=editable_fields(Session))
+    record_save(session)
+    statements_changed.send(sender=Review)
+    return session
+
+
+@transaction.atomic
+def session_delete(*, session: Session) -> None:
+    """Refused (ProtectedError) while reviews belong to it."""
+    session.delete()
+    statements_changed.send(sender=Review)
+
+
+@transaction.atomic
+def review_create(*, troika: Iterable[MemberState] = (), **fields: Any) -> Review:
+    review = Review()
+    record_assign(review, fields, fields=editable_fields(Review))
+    record_save(review, relations={"troika": troika})
+    statements_changed.send(sender=Review)
+    return review
+
+
+@transaction.atomic
+def review_update(*, review: Review, data: Mapping[str, Any], troika: Iterable[MemberState] | None = None) -> Review:
+    record_assign(review, data, fields=editable_fields(Review))
+    record_save(review, relations={"troika": troika})
+    statements_changed.send(sender=Review)
+    return review
+
+
+@transaction.atomic
+def review_delete(*, review: Review) -> None:
+    """Refused (ProtectedError) while recommendations belong to it; its deadlines and statements go with it."""
+    review.delete()
+    statements_changed.send(sender=Review)
+
+
+@transaction.atomic
+def stakeholder_create(**fields: Any) -> Stakeholder:
+    stakeholder = Stakeholder()
+    record_assign(stakeholder, fields, fields=editable_fields(Stakeholder))
+    record_save(stakeholder)
+    statements_changed.send(sender=Review)
+    return stakeholder
+
+
+@transaction.atomic
+def stakeholder_update(*, stakeholder: Stakeholder, data: Mapping[str, Any]) -> Stakeholder:
+    record_assign(stakeholder, data, fields=editable_fields(Stakeholder))
+    record_save(stakeholder)
+    statements_changed.send(sender=Review)
+    return stakeholder
+
+
+@transaction.atomic
+def stakeholder_delete(*, stakeholder: Stakeholder) -> None:
+    """Refused (ProtectedError) while statements name it as their speaker."""
+    stakeholder.delete()
+    statements_changed.send(sender=Review)
+
+
+@transaction.atomic
+def deadline_create(**fields: Any) -> Deadline:
+    deadline = Deadline()
+    record_assign(deadline, fields, fields=editable_fields(Deadline))
+    return record_save(deadline)
+
+
+@transaction.atomic
+def deadline_update(*, deadline: Deadline, data: Mapping[str, Any]) -> Deadline:
+    record_assign(deadline, data, fields=editable_fields(Deadline))
+    return record_save(deadline)
+
+
+@transaction.atomic
+def deadline_delete(*, deadline: Deadline) -> None:
+    deadline.delete()
+
+
+@transaction.atomic
+def speakers_list_entry_create(**fields: Any) -> SpeakersListEntry:
+    entry = SpeakersListEntry()
+    record_assign(entry, fields, fields=editable_fields(SpeakersListEntry))
+    return record_save(entry)
+
+
+@transaction.atomic
+def speakers_list_entry_update(*, entry: SpeakersListEntry, data: Mapping[str, Any]) -> SpeakersListEntry:
+    record_assign(entry, data, fields=editable_fields(SpeakersListEntry))
+    return record_save(entry)
+
+
+@transaction.atomic
+def speakers_list_entry_delete(*, entry: SpeakersListEntry) -> None:
+    entry.delete()
+
+
+@transaction.atomic
+def advance_question_create(**fields: Any) -> AdvanceQuestion:
+    question = AdvanceQuestion()
+    record_assign(question, fields, fields=editable_fields(AdvanceQuestion))
+    return record_save(question)
+
+
+@transaction.atomic
+def advance_question_update(*, question: AdvanceQuestion, data: Mapping[str, Any]) -> AdvanceQuestion:
+    record_assign(question, data, fields=editable_fields(AdvanceQuestion))
+    return record_save(question)
+
+
+@transaction.atomic
+def advance_question_delete(*, question: AdvanceQuestion) -> None:
+    question.delete()

@@ -2,6 +2,7 @@
 
 from django.dispatch import Signal
 
-# Sent by the statement services after a statement is logged, changed or deleted, inside the write's
-# transaction. The exports (apps.recommendations) rebuild the prebuilt files, which hold the statements.
+# Sent by this app's services after a statement, or a record the exports name (cycle, session, review,
+# deadline, stakeholder, …), is written or deleted, inside the write's transaction. The exports
+# (apps.recommendations) rebuild the prebuilt files, which hold the statements and name those records.
 statements_changed = Signal()

@@ -15,9 +15,11 @@ MODEL_ADMINS = sorted(
 OUR_ADMINS = [
     pair for pair in MODEL_ADMINS if pair[0] in {"states", "reviews", "recommendations", "reminders", "accounts"}
 ]
-# Records written by the app itself (confirmations, django-axes' login attempts): staff read and delete them.
+# Records written by the app itself (confirmations, reminder deliveries, django-axes' login attempts): staff
+# read and delete them.
 WRITTEN_BY_THE_APP = {
     ("accounts", "confirmedemail"),
+    ("reminders", "reminderdelivery"),
     ("axes", "accessattempt"),
     ("axes", "accessfailurelog"),
     ("axes", "accesslog"),

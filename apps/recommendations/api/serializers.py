@@ -2,13 +2,14 @@
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.common.api import CleanedModelSerializer
 from apps.common.search import snippet_html
+from apps.recommendations.fields import RECOMMENDATION_FIELD_NAMES
 from apps.recommendations.models import Recommendation, RecommendationTheme
-from apps.recommendations.services import RECOMMENDATION_FIELDS
 from apps.reviews.models import Review
 from apps.states.api.serializers import StateRefSerializer
 from apps.states.models import MemberState
@@ -152,6 +153,56 @@ class RecommendationSerializer(serializers.ModelSerializer):
         }
 
 
+class ThemeLinkSerializer(serializers.Serializer):
+    """A theme to link, and how the text touches it (kept as it was, or "" for a new link, when not given)."""
+
+    theme = serializers.PrimaryKeyRelatedField(queryset=Theme.objects.all(), help_text="Theme id.")
+    mention = serializers.ChoiceField(choices=RecommendationTheme.Mention.choices, allow_blank=True, required=False)
+
+
+MENTION_HELP = "explicit: the text names the subject; related: general language only; empty: as the source's coders."
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {
+                "type": "integer",
+                "description": 'A theme id: a new link is as coded (mention ""); a kept one keeps its mention.',
+            },
+            {
+                "type": "object",
+                "properties": {
+                    "theme": {"type": "integer", "description": "Theme id."},
+                    "mention": {
+                        "type": "string",
+                        "enum": RecommendationTheme.Mention.values,
+                        "description": MENTION_HELP,
+                    },
+                },
+                "required": ["theme"],
+            },
+        ]
+    }
+)
+class ThemeLinkField(serializers.Field):
+    """A theme id (the old form, still accepted) or {"theme": id, "mention": "explicit" | "related" | ""}."""
+
+    default_error_messages = {"invalid": _('Expected a theme id or {{"theme": id, "mention": …}}.')}
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict):
+            link = ThemeLinkSerializer(data=data)
+            link.is_valid(raise_exception=True)
+            return dict(link.validated_data)
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("invalid")
+        return {"theme": serializers.PrimaryKeyRelatedField(queryset=Theme.objects.all()).to_internal_value(data)}
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
 class RecommendationWriteSerializer(serializers.ModelSerializer):
     """What a client sends; the service validates the rest (full_clean, constraints)."""
 
@@ -159,14 +210,29 @@ class RecommendationWriteSerializer(serializers.ModelSerializer):
     recommending_states = serializers.SlugRelatedField(
         slug_field="iso3", queryset=MemberState.objects.all(), many=True, help_text="ISO3 codes, at least one."
     )
-    themes = serializers.PrimaryKeyRelatedField(
-        queryset=Theme.objects.all(), many=True, required=False, help_text="Theme ids (see /api/v1/themes/)."
+    themes = serializers.ListField(
+        child=ThemeLinkField(),
+        required=False,
+        help_text=(
+            'The themes, replacing the linked ones: theme ids (see /api/v1/themes/), or {"theme": id, "mention": '
+            '"explicit" | "related" | ""} to say how the text touches each.'
+        ),
     )
 
     class Meta:
         model = Recommendation
-        fields = ["review", "recommending_states", "themes", *RECOMMENDATION_FIELDS]
+        fields = ["review", "recommending_states", "themes", *RECOMMENDATION_FIELD_NAMES]
         # The range is also a named constraint; saying it here gives a field error rather than a general one.
         extra_kwargs = {"action_category": {"min_value": 1, "max_value": 5}}
         # The unique (review, paragraph) rule is checked by the service's full_clean(), with the same message.
         validators: list[Any] = []
+
+    def service_theme_arguments(self) -> dict[str, Any]:
+        """The validated themes as the services take them: `themes` and `theme_mentions` (absent: unchanged)."""
+        links = self.validated_data.get("themes")
+        if links is None:
+            return {}
+        return {
+            "themes": list(dict.fromkeys(link["theme"] for link in links)),
+            "theme_mentions": {link["theme"]: link["mention"] for link in links if "mention" in link},
+        }

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from apps.common.api import page_rows
 from apps.common.api_filters import StrictFilterBackend
@@ -21,7 +22,14 @@ from apps.recommendations.api.serializers import (
 from apps.recommendations.filters import RecommendationFilter, ThemeFilter
 from apps.recommendations.models import Recommendation
 from apps.recommendations.selectors import recommendation_base_list, recommendation_refs_attach, theme_list
-from apps.recommendations.services import recommendation_create, recommendation_delete, recommendation_update
+from apps.recommendations.services import (
+    recommendation_create,
+    recommendation_delete,
+    recommendation_update,
+    theme_create,
+    theme_delete,
+    theme_update,
+)
 from apps.reviews.api.views import StatementViewSet
 from apps.vocabulary.models import Theme
 
@@ -107,16 +115,13 @@ class RecommendationViewSet(ExportMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data: dict[str, Any] = dict(serializer.validated_data)
         states = data.pop("recommending_states", None)
-        themes = data.pop("themes", None)
+        data.pop("themes", None)
+        themes = serializer.service_theme_arguments()
         if instance is None:
             return recommendation_create(
-                review=data.pop("review"),
-                text=data.pop("text"),
-                recommending_states=states or [],
-                themes=themes or [],
-                **data,
+                review=data.pop("review"), text=data.pop("text"), recommending_states=states or [], **themes, **data
             )
-        return recommendation_update(recommendation=instance, data=data, recommending_states=states, themes=themes)
+        return recommendation_update(recommendation=instance, data=data, recommending_states=states, **themes)
 
     def _read(self, recommendation: Recommendation, code: int) -> Response:
         fresh = recommendation_base_list().get(pk=recommendation.pk)
@@ -150,6 +155,16 @@ class ThemeViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self) -> QuerySet[Theme]:
         return theme_list()
+
+    def perform_create(self, serializer: BaseSerializer[Theme]) -> None:
+        serializer.instance = theme_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: BaseSerializer[Theme]) -> None:
+        assert serializer.instance is not None
+        serializer.instance = theme_update(theme=serializer.instance, data=serializer.validated_data)
+
+    def perform_destroy(self, instance: Theme) -> None:
+        theme_delete(theme=instance)
 
 
 @extend_schema(tags=["statements"])

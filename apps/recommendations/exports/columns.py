@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from apps.recommendations.fields import RECOMMENDATION_FIELD_NAMES, RECOMMENDATION_FIELDS
 from apps.recommendations.models import Recommendation
 from apps.reviews.models import Review, Statement
 from apps.vocabulary.models import DPRK_REFUGEES_THEME_CODE, Theme
@@ -31,23 +32,12 @@ RECOMMENDATION_LABELS: dict[str, Any] = {
     "year": _("Year of the review"),
     "session": _("Session"),
     "cycle": _("Cycle"),
-    "paragraph": _("Paragraph"),
-    "text": _("Recommendation"),
-    "text_status": _("Text status"),
-    "text_source": _("Source of the text"),
+    **RECOMMENDATION_FIELDS,  # the recommendation's own fields (apps/recommendations/fields.py)
     "recommending_states": _("Recommending states (ISO3)"),
     "recommending_state_names": _("Recommending states"),
-    "response": _("Response"),
-    "response_label": _("Response in the state's own words"),
-    "response_source": _("Source of the response"),
-    "action_category": _("UPR Info action category"),
     "themes": _("Theme codes"),
     "theme_names": _("Themes"),
     "dprk_refugees_mention": _("North Korean refugees: named explicitly, or related language"),
-    "verification": _("Verification of the text"),
-    "affected_persons": _("Affected persons"),
-    "source_document": _("Source document"),
-    "note": _("Note"),
 }
 STATEMENT_LABELS: dict[str, Any] = {
     "id": _("ID"),
@@ -105,18 +95,7 @@ _RECOMMENDATION_FIELDS = (
     "review__session__starts_on",
     "review__session__number",
     "review__session__cycle__number",
-    "paragraph",
-    "text",
-    "text_status",
-    "text_source",
-    "response",
-    "response_label",
-    "response_source",
-    "action_category",
-    "affected_persons",
-    "source_document",
-    "note",
-    "verification",
+    *RECOMMENDATION_FIELD_NAMES,
 )
 
 
@@ -137,8 +116,7 @@ def _recommendation_rows(ids: list[int]) -> dict[int, dict[str, Any]]:
             dprk_mention[rec_id] = mention
     rows: dict[int, dict[str, Any]] = {}
     for values in Recommendation.objects.filter(pk__in=ids).values_list(*_RECOMMENDATION_FIELDS):
-        (pk, iso3, name, dialogue, starts, session, cycle, paragraph, text, text_status, text_source, response,
-         response_label, response_source, action_category, affected_persons, source_document, note, verification) = values  # fmt: skip
+        (pk, iso3, name, dialogue, starts, session, cycle), own = values[:7], values[7:]
         by_code = sorted(states[pk])
         by_scheme = sorted(themes[pk])
         year = dialogue.year if dialogue else starts.year if starts else None
@@ -149,23 +127,12 @@ def _recommendation_rows(ids: list[int]) -> dict[int, dict[str, Any]]:
             "year": year,
             "session": session,
             "cycle": cycle,
-            "paragraph": paragraph,
-            "text": text,
-            "text_status": text_status,
-            "text_source": text_source,
+            **dict(zip(RECOMMENDATION_FIELD_NAMES, own, strict=True)),
             "recommending_states": [code for code, _name in by_code],
             "recommending_state_names": [state_name for _code, state_name in by_code],
-            "response": response,
-            "response_label": response_label,
-            "response_source": response_source,
-            "action_category": action_category,
             "themes": [f"{theme_scheme}:{code}" for theme_scheme, code, _name in by_scheme],
             "theme_names": [theme_name for _scheme, _code, theme_name in by_scheme],
             "dprk_refugees_mention": dprk_mention.get(pk, ""),
-            "verification": verification,
-            "affected_persons": affected_persons,
-            "source_document": source_document,
-            "note": note,
         }
     return rows
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.text import slugify
 
 from apps.recommendations.exports.writers import unescape_csv_cell
+from apps.recommendations.fields import RECOMMENDATION_FIELD_NAMES, recommendation_field_empty_value
 from apps.recommendations.importers.report import MalformedFileError
 from apps.recommendations.models import Recommendation
 
@@ -42,19 +43,7 @@ OHCHR_COLUMNS = ["wg_session", "state_under_review", "paragraph", "recommendatio
 OHCHR_OPTIONAL = ["wg_report", "source_of_position", "themes", "affected_persons"]
 # Our own CSV (what export_recommendations writes): the required columns, then the optional ones.
 CSV_REQUIRED = ["state_under_review", "session", "text", "recommending_states"]
-CSV_OPTIONAL = [
-    "paragraph",
-    "text_status",
-    "text_source",
-    "response",
-    "response_label",
-    "response_source",
-    "action_category",
-    "themes",
-    "affected_persons",
-    "source_document",
-    "note",
-]
+CSV_OPTIONAL = [*(name for name in RECOMMENDATION_FIELD_NAMES if name != "text"), "themes"]
 ALL_THEME_SCHEMES = "*"
 
 _RESPONSES = {
@@ -359,10 +348,8 @@ def parse_plain_csv(values: dict[str, str], line: int) -> ParsedRow:
             fields[column] = _response(value)
         elif column == "action_category":
             fields[column] = _action(value)
-        elif column == "text_status":
-            fields[column] = value or Recommendation.TextStatus.VERBATIM
         else:
-            fields[column] = value
+            fields[column] = value or recommendation_field_empty_value(column)
     themes = None
     if "themes" in values:
         themes = []

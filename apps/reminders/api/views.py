@@ -58,14 +58,10 @@ class SubscriptionViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer: BaseSerializer[Subscription]) -> None:
         assert serializer.instance is not None
-        data = dict(serializer.validated_data)
-        # Switching the target from a review to a state (or back) clears the other one.
-        if data.get("review") is not None:
-            data.setdefault("state_under_review", None)
-        if data.get("state_under_review") is not None:
-            data.setdefault("review", None)
         with _duplicate_as_conflict():
-            serializer.instance = services.subscription_update(subscription=serializer.instance, data=data)
+            serializer.instance = services.subscription_update(
+                subscription=serializer.instance, data=serializer.validated_data
+            )
 
     def perform_destroy(self, instance: Subscription) -> None:
         services.subscription_delete(subscription=instance)

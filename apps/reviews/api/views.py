@@ -1,7 +1,7 @@
 """Cycles, sessions, reviews, deadlines, stakeholders and statements.
 
-Reads are public. Writes need the model permission (the editors group); statements go through the
-services in apps/reviews/services.py, the plain reference records through full_clean() and save().
+Reads are public. Writes need the model permission (the editors group) and go through the services in
+apps/reviews/services.py, as the admin's and the pages' do.
 """
 
 from typing import Any
@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from apps.common.api_filters import StrictFilterBackend
 from apps.reviews.api.serializers import (
@@ -40,7 +41,26 @@ from apps.reviews.selectors import (
     stakeholder_list,
     statement_base_list,
 )
-from apps.reviews.services import statement_delete, statement_log, statement_update
+from apps.reviews.services import (
+    cycle_create,
+    cycle_delete,
+    cycle_update,
+    deadline_create,
+    deadline_delete,
+    deadline_update,
+    review_create,
+    review_delete,
+    review_update,
+    session_create,
+    session_delete,
+    session_update,
+    stakeholder_create,
+    stakeholder_delete,
+    stakeholder_update,
+    statement_delete,
+    statement_log,
+    statement_update,
+)
 
 
 @extend_schema(tags=["cycles"])
@@ -54,6 +74,16 @@ class CycleViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Cycle]:
         return cycle_list()
 
+    def perform_create(self, serializer: BaseSerializer[Cycle]) -> None:
+        serializer.instance = cycle_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: BaseSerializer[Cycle]) -> None:
+        assert serializer.instance is not None
+        serializer.instance = cycle_update(cycle=serializer.instance, data=serializer.validated_data)
+
+    def perform_destroy(self, instance: Cycle) -> None:
+        cycle_delete(cycle=instance)
+
 
 @extend_schema(tags=["sessions"])
 class SessionViewSet(viewsets.ModelViewSet):
@@ -65,6 +95,16 @@ class SessionViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self) -> QuerySet[Session]:
         return session_list()
+
+    def perform_create(self, serializer: BaseSerializer[Session]) -> None:
+        serializer.instance = session_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: BaseSerializer[Session]) -> None:
+        assert serializer.instance is not None
+        serializer.instance = session_update(session=serializer.instance, data=serializer.validated_data)
+
+    def perform_destroy(self, instance: Session) -> None:
+        session_delete(session=instance)
 
 
 @extend_schema(tags=["stakeholders"])
@@ -78,6 +118,16 @@ class StakeholderViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Stakeholder]:
         return stakeholder_list()
 
+    def perform_create(self, serializer: BaseSerializer[Stakeholder]) -> None:
+        serializer.instance = stakeholder_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: BaseSerializer[Stakeholder]) -> None:
+        assert serializer.instance is not None
+        serializer.instance = stakeholder_update(stakeholder=serializer.instance, data=serializer.validated_data)
+
+    def perform_destroy(self, instance: Stakeholder) -> None:
+        stakeholder_delete(stakeholder=instance)
+
 
 @extend_schema(tags=["deadlines"])
 class DeadlineViewSet(viewsets.ModelViewSet):
@@ -89,6 +139,16 @@ class DeadlineViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self) -> QuerySet[Deadline]:
         return deadline_list()
+
+    def perform_create(self, serializer: BaseSerializer[Deadline]) -> None:
+        serializer.instance = deadline_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: BaseSerializer[Deadline]) -> None:
+        assert serializer.instance is not None
+        serializer.instance = deadline_update(deadline=serializer.instance, data=serializer.validated_data)
+
+    def perform_destroy(self, instance: Deadline) -> None:
+        deadline_delete(deadline=instance)
 
 
 @extend_schema(tags=["reviews"])
@@ -111,18 +171,24 @@ class ReviewViewSet(viewsets.ModelViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = ReviewWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return self._respond(serializer.save(), status.HTTP_201_CREATED)
+        return self._respond(review_create(**serializer.validated_data), status.HTTP_201_CREATED)
 
     @extend_schema(request=ReviewWriteSerializer, responses={200: ReviewSerializer})
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
-        serializer = ReviewWriteSerializer(self.get_object(), data=request.data, partial=partial)
+        review = self.get_object()
+        serializer = ReviewWriteSerializer(review, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        return self._respond(serializer.save(), status.HTTP_200_OK)
+        data = dict(serializer.validated_data)
+        troika = data.pop("troika", None)
+        return self._respond(review_update(review=review, data=data, troika=troika), status.HTTP_200_OK)
 
     @extend_schema(request=ReviewWriteSerializer, responses={200: ReviewSerializer})
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.update(request, *args, partial=True, **kwargs)
+
+    def perform_destroy(self, instance: Review) -> None:
+        review_delete(review=instance)
 
 
 @extend_schema(tags=["statements"])
