@@ -8,42 +8,38 @@ the reminder sweep. `python manage.py benchmark` runs it (see the README, "Impor
 2. API: each list (unfiltered, by state, cycle, theme; `q` with a rare and a common term) and the
    detail, through Django's full stack (middleware, DRF, serializers) in process: p50/p95/p99 of
    `--requests` requests, the queries per request, and the same queries replayed as raw SQL.
-3. Export: `export_recommendations --format csv` of every row in a child process: time and peak memory.
+3. Export: `export_recommendations --format csv|json|xlsx --output FILE` of every row in a child process
+   (the prebuilt files' path): time, size and peak memory.
 4. Reminders: `reminder_sweep` over `--subscriptions` subscriptions, all due, then again with none new.
 """
 
 import datetime as dt
 import os
-import random
 import resource
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.recommendations.importers import ImportSource, recommendation_import
-from apps.recommendations.importers.service import StatesThrough, ThemesThrough, _insert_links
 from apps.recommendations.models import Recommendation
-from apps.recommendations.services import recommendation_search_refresh
-from apps.reviews.calendar_rules import cycle_number_for_session
 from apps.reviews.models import Cycle, Deadline, Review, Session
 from apps.states.models import MemberState
 from apps.vocabulary.models import Theme
+from bench.seed import seed_synthetic
 
-SYNTHETIC_SOURCE = "benchmark: synthetic copy of a UPR Info text"
-SYNTHETIC_SESSIONS = range(21, 55)
-STATES_PER_SESSION = 14
+__all__ = ["seed_synthetic"]
+
 BENCH_PREFIX = "bench-sweep-"
 
 
@@ -58,6 +54,13 @@ class CaseResult:
     raw_sql_p50_ms: float
     ratio: float
     rows: int | None = None
+    # Over HTTP (--http: gunicorn, production settings) and the peer (--peer: Datasette), same paths or questions.
+    http_p50_ms: float | None = None
+    http_p95_ms: float | None = None
+    http_p99_ms: float | None = None
+    peer_p50_ms: float | None = None
+    peer_p95_ms: float | None = None
+    peer_p99_ms: float | None = None
 
 
 @dataclass
@@ -71,6 +74,7 @@ class BenchResult:
     cases: list[CaseResult] = field(default_factory=list)
     export: dict[str, Any] = field(default_factory=dict)
     reminder_sweep: dict[str, Any] = field(default_factory=dict)
+    peer: dict[str, Any] = field(default_factory=dict)
 
 
 def _percentile(samples: list[float], pct: float) -> float:
@@ -95,105 +99,6 @@ def import_upr_info(data_dir: Path) -> dict[str, Any]:
         "rows_per_second": round(report.rows_read / report.seconds),
         "phases": {name: round(seconds, 2) for name, seconds in report.phases.items()},
     }
-
-
-def _synthetic_reviews(rng: random.Random) -> list[Review]:
-    """Reviews for sessions 21–54: each state once a cycle, 14 a session (like the UPR's calendar)."""
-    cycles = {cycle.number: cycle for cycle in Cycle.objects.all()}
-    states = list(MemberState.objects.filter(is_observer=False).order_by("iso3"))
-    existing = set(Review.objects.values_list("state_under_review_id", "session__number"))
-    reviews: list[Review] = []
-    order: list[MemberState] = []
-    for number in SYNTHETIC_SESSIONS:
-        session = Session.objects.filter(number=number).first()
-        if session is None:
-            session = Session.objects.create(number=number, cycle=cycles[cycle_number_for_session(number)])
-        for _ in range(STATES_PER_SESSION):
-            if not order:
-                order = states[:]
-                rng.shuffle(order)
-            state = order.pop()
-            if (state.pk, number) in existing:
-                continue
-            reviews.append(
-                Review.objects.create(state_under_review=state, session=session, status=Review.Status.COMPLETED)
-            )
-            existing.add((state.pk, number))
-    return reviews
-
-
-def seed_synthetic(target: int, *, seed: int = 2026, log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Add synthetic recommendations until there are `target`; returns what was added."""
-    missing = target - Recommendation.objects.count()
-    if missing <= 0:
-        return {"added": 0}
-    rng = random.Random(seed)
-    started = time.monotonic()
-    templates = list(
-        Recommendation.objects.filter(themes__scheme=Theme.Scheme.UPR_INFO)
-        .distinct()
-        .values_list("id", "text", "fingerprint", "response", "action_category")
-    )
-    if not templates:
-        templates = list(Recommendation.objects.values_list("id", "text", "fingerprint", "response", "action_category"))
-    themes_of: dict[int, list[int]] = {}
-    for rec_id, theme_id in ThemesThrough.objects.values_list("recommendation_id", "theme_id"):
-        themes_of.setdefault(rec_id, []).append(theme_id)
-    state_ids = list(MemberState.objects.values_list("id", flat=True))
-    with transaction.atomic():
-        reviews = _synthetic_reviews(rng)
-    per_review = -(-missing // len(reviews))
-    now = timezone.now()
-    added = 0
-    for offset in range(0, len(reviews), 20):
-        batch_reviews = reviews[offset : offset + 20]
-        objs: list[Recommendation] = []
-        picks: list[tuple[int, Review]] = []
-        for review in batch_reviews:
-            for _ in range(min(per_review, missing - added - len(objs))):
-                template_id, text, fingerprint, response, action = rng.choice(templates)
-                objs.append(
-                    Recommendation(
-                        review=review,
-                        text=text,
-                        text_source=SYNTHETIC_SOURCE,
-                        response=response,
-                        action_category=action,
-                        fingerprint=fingerprint,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
-                picks.append((template_id, review))
-        if not objs:
-            break
-        with transaction.atomic():
-            created = Recommendation.objects.bulk_create(objs, batch_size=5000)
-            links: list[tuple[int, int]] = []
-            for rec in created:
-                first = rng.choice(state_ids)
-                links.append((rec.pk, first))
-                if rng.random() < 0.05:  # a few joint recommendations, as in the OHCHR matrices
-                    second = rng.choice(state_ids)
-                    if second != first:
-                        links.append((rec.pk, second))
-            _insert_links(StatesThrough, links)
-            _insert_links(
-                ThemesThrough,
-                [
-                    (rec.pk, theme_id)
-                    for rec, (template_id, _) in zip(created, picks, strict=True)
-                    for theme_id in themes_of.get(template_id, [])
-                ],
-            )
-            recommendation_search_refresh(recommendations=Recommendation.objects.filter(pk__in=[r.pk for r in created]))
-        added += len(created)
-        log(f"  seeded {added:,} / {missing:,}")
-    # Autovacuum may be off (it is on this project's CI machines): without VACUUM the bulk writes leave
-    # dead rows that send index-only scans back to the table and skew every figure that follows.
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    return {"added": added, "reviews": len(reviews), "seconds": round(time.monotonic() - started, 1)}
 
 
 # -- API ------------------------------------------------------------------------------------------
@@ -237,42 +142,66 @@ def _time_case(client: Client, name: str, paths: list[str], requests: int) -> Ca
     )
 
 
-def api_cases(requests: int, rng: random.Random) -> list[CaseResult]:
+def api_case_paths(ids: list[int]) -> dict[str, list[str]]:
+    """Each API case's path(s); `ids` are the recommendations the detail case asks for."""
+    api = "/api/v1/recommendations/"
+    theme = "womens-rights" if Theme.objects.filter(code="womens-rights").exists() else "G5"
+    return {
+        "list, unfiltered": [api],
+        "list, page 50": [f"{api}?page=50"],
+        "filter: state under review": [f"{api}?state_under_review={c}" for c in ("CHN", "USA", "FRA", "BRA")],
+        "filter: cycle": [f"{api}?cycle={n}" for n in (1, 2, 3, 4)],
+        "filter: theme": [f"{api}?theme={theme}"],
+        "filter: state + cycle + theme": [f"{api}?state_under_review=CHN&cycle=2&theme=G5"],
+        "search q, rare term": [f"{api}?q=refoulement"],
+        "search q, common term": [f"{api}?q=women"],
+        "detail": [f"{api}{pk}/" for pk in ids],
+    }
+
+
+def detail_ids(paths: dict[str, list[str]]) -> list[int]:
+    return [int(path.rstrip("/").rsplit("/", 1)[1]) for path in paths["detail"]]
+
+
+def api_cases(paths: dict[str, list[str]], requests: int) -> list[CaseResult]:
+    """Each case through Django's whole stack in this process, and its queries replayed as raw SQL."""
     from rest_framework.throttling import SimpleRateThrottle
 
     # The benchmark measures the API, not its rate limit (120 anonymous requests a minute).
     SimpleRateThrottle.THROTTLE_RATES = {**SimpleRateThrottle.THROTTLE_RATES, "anon": None, "user": None}
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     client = Client()
-    api = "/api/v1/recommendations/"
-    theme = "womens-rights" if Theme.objects.filter(code="womens-rights").exists() else "G5"
-    ids = rng.sample(list(Recommendation.objects.values_list("id", flat=True)), 200)
-    cases = [
-        ("list, unfiltered", [api]),
-        ("list, page 50", [f"{api}?page=50"]),
-        ("filter: state under review", [f"{api}?state_under_review={c}" for c in ("CHN", "USA", "FRA", "BRA")]),
-        ("filter: cycle", [f"{api}?cycle={n}" for n in (1, 2, 3, 4)]),
-        ("filter: theme", [f"{api}?theme={theme}"]),
-        ("filter: state + cycle + theme", [f"{api}?state_under_review=CHN&cycle=2&theme=G5"]),
-        ("search q, rare term", [f"{api}?q=refoulement"]),
-        ("search q, common term", [f"{api}?q=women"]),
-        ("detail", [f"{api}{pk}/" for pk in ids]),
-    ]
-    return [_time_case(client, name, paths, requests) for name, paths in cases]
+    return [_time_case(client, name, case_paths, requests) for name, case_paths in paths.items()]
 
 
 # -- export ---------------------------------------------------------------------------------------
-def export_memory() -> dict[str, Any]:
-    """Export every recommendation as CSV in a child process, which reports its own peak memory (VmHWM)."""
+def export_memory(fmt: str = "csv") -> dict[str, Any]:
+    """Export every recommendation in `fmt` to a file, as the prebuilt downloads are written, in a child
+    process that reports its own peak memory (VmHWM); the file is deleted after."""
+    folder = Path(settings.BASE_DIR) / "var" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    output = folder / f"export.{fmt}"
     started = time.monotonic()
-    child = subprocess.run(
-        [sys.executable, "manage.py", "export_recommendations", "--format", "csv", "--output", os.devnull, "--stats"],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, "DJANGO_DEBUG": "false"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    try:
+        child = subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "export_recommendations",
+                "--format",
+                fmt,
+                "--output",
+                str(output),
+                "--stats",
+            ],
+            cwd=settings.BASE_DIR,
+            env={**os.environ, "DJANGO_DEBUG": "false"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        output.unlink(missing_ok=True)
     if child.returncode:
         raise RuntimeError(f"export_recommendations failed: {child.stderr[-2000:]}")
     stats = dict(item.split("=", 1) for item in child.stderr.strip().splitlines()[-1].split())

@@ -24,7 +24,7 @@ API_CASES = {
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_benchmark_reports_latency_queries_import_and_sweep(
+def test_the_benchmark_reports_latency_in_process_over_http_and_of_the_peer_queries_import_and_sweep(
     postgres, shared_data_dir: Path, tmp_path: Path
 ) -> None:
     output = tmp_path / "bench.json"
@@ -35,6 +35,8 @@ def test_the_benchmark_reports_latency_queries_import_and_sweep(
         requests=3,
         subscriptions=30,
         skip_export=True,
+        http=True,
+        peer=True,
         json=output,
         data_dir=shared_data_dir,
         stdout=stdout,
@@ -46,6 +48,14 @@ def test_the_benchmark_reports_latency_queries_import_and_sweep(
     for case in cases.values():
         assert 0 < case["p50_ms"] <= case["p95_ms"] <= case["p99_ms"]
         assert case["queries"] >= 1 and case["raw_sql_p50_ms"] > 0
+    # Over HTTP every case; the peer (Datasette) those it can answer, theme filters excepted.
+    for case in cases.values():
+        assert 0 < case["http_p50_ms"] <= case["http_p95_ms"]
+    assert {name for name, case in cases.items() if case["peer_p50_ms"]} == set(cases) - {
+        "filter: theme",
+        "filter: state + cycle + theme",
+    }
+    assert result["peer"]["rows"] == Recommendation.objects.count()
     assert result["import_upr_info"]["rows"] == 41_066
     assert result["reminder_sweep"]["subscriptions"] == 30
-    assert "| API case | p50 ms |" in stdout.getvalue()
+    assert "| API case | in process p50 / p95 ms |" in stdout.getvalue()

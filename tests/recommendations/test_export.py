@@ -4,6 +4,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -219,8 +220,9 @@ def test_an_unfiltered_export_is_named_with_its_date(client: Client, reference_d
 # -- a stream that stops early says so ---------------------------------------------------------------------
 @pytest.fixture
 def failing_after_ten_rows(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Chunks of 10 rows; the second chunk's query fails (as a lost database connection would)."""
-    from apps.recommendations.exports import columns
+    """Chunks of 10 rows; the second chunk's query fails (as a lost database connection would), whether
+    Python builds the rows or PostgreSQL's COPY writes the CSV (copy_csv.py)."""
+    from apps.recommendations.exports import columns, copy_csv
 
     real = columns._recommendation_rows
     calls: list[int] = []
@@ -233,6 +235,17 @@ def failing_after_ten_rows(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(columns, "CHUNK", 10)
     monkeypatch.setattr(columns, "_recommendation_rows", rows)
+    real_copy = copy_csv._copy
+    copies: list[int] = []
+
+    def copy(sink: Any, ids: list[int], using: str) -> None:
+        copies.append(len(ids))
+        if len(copies) == 2:
+            raise RuntimeError("connection to the database lost")
+        real_copy(sink, ids, using)
+
+    monkeypatch.setattr(copy_csv, "COPY_CHUNK", 10)
+    monkeypatch.setattr(copy_csv, "_copy", copy)
 
 
 def test_a_csv_stream_that_fails_midway_ends_with_a_marker_row(

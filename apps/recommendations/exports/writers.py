@@ -8,8 +8,9 @@ must never run as a formula in the reader's spreadsheet (OWASP "CSV injection"):
   a text that already starts with apostrophes followed by one of those characters gets one more
   (`'=x` is written `''=x`); `unescape_csv_cell` (used by the importer's CSV reader) removes exactly one.
   An export therefore re-imports unchanged.
-- XLSX: every text cell is written as a string (`data_type = "s"`, an inline string), never a formula: the
-  saved sheet holds no `<f>` element, and the text is kept exactly as it is.
+- XLSX: every text cell is written as a string (XlsxWriter's write_string), never a formula: the saved
+  sheet holds no `<f>` element, and the text is kept exactly as it is (less the control characters Excel
+  refuses).
 - JSON is exact: no apostrophe, no change.
 
 A streamed CSV or JSON that fails after its first bytes ends with a marker (a CSV row starting with
@@ -24,14 +25,19 @@ import json
 import logging
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+import xlsxwriter
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from apps.recommendations.exports.columns import columns_for, export_rows, labels_for
+from apps.recommendations.exports.copy_csv import (
+    copy_csv_available,
+    recommendations_csv_rows,
+    recommendations_csv_write,
+    recommendations_value_rows,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +50,7 @@ CONTENT_TYPES = {
 XLSX_CELL_LIMIT = 32_767
 # Lists become `;`-separated cells in CSV and XLSX (the importer splits them there), arrays in JSON.
 LIST_SEPARATOR = ";"
+CSV_BOM = b"\xef\xbb\xbf"
 # The first cell of the last row of a CSV export that stopped early.
 EXPORT_INCOMPLETE_MARKER = "#EXPORT-INCOMPLETE"
 
@@ -73,12 +80,18 @@ def _csv_cell(value: Any) -> Any:
     return escape_csv_cell(value) if isinstance(value, str) else value
 
 
+def _csv_line(cells: list[Any]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(cells)
+    return buffer.getvalue().encode("utf-8")
+
+
 def csv_stream(columns: list[str], rows: Iterable[dict[str, Any]], *, strict: bool = False) -> Iterator[bytes]:
     """UTF-8 with a byte-order mark (spreadsheets then read the accents right), 500 rows a block.
 
     A failure mid-way ends the file with a marker row, or raises when `strict` (a file written to disk).
     """
-    yield b"\xef\xbb\xbf"
+    yield CSV_BOM
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
@@ -98,6 +111,32 @@ def csv_stream(columns: list[str], rows: Iterable[dict[str, Any]], *, strict: bo
         logger.exception("CSV export stopped after %d rows", count)
         writer.writerow([EXPORT_INCOMPLETE_MARKER, f"the export stopped after {count} rows because of a server error"])
     yield buffer.getvalue().encode("utf-8")
+
+
+def csv_copy_stream(
+    columns: list[str],
+    blocks: Iterable[tuple[int, bytes]],
+    *,
+    strict: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[bytes]:
+    """csv_stream's bytes from blocks of rows already written as CSV by PostgreSQL (copy_csv.py).
+
+    The same byte-order mark, header and incomplete-export marker; `progress(rows_done)` after each block.
+    """
+    yield CSV_BOM + _csv_line(columns)
+    count = 0
+    try:
+        for rows, block in blocks:
+            yield block
+            count += rows
+            if progress is not None:
+                progress(count)
+    except Exception:
+        if strict:
+            raise
+        logger.exception("CSV export stopped after %d rows", count)
+        yield _csv_line([EXPORT_INCOMPLETE_MARKER, f"the export stopped after {count} rows because of a server error"])
 
 
 def json_stream(rows: Iterable[dict[str, Any]], *, strict: bool = False) -> Iterator[bytes]:
@@ -126,39 +165,57 @@ def json_stream(rows: Iterable[dict[str, Any]], *, strict: bool = False) -> Iter
     yield b"\n]\n"
 
 
-def _xlsx_cell(sheet: Any, value: Any) -> Any:
-    value = _flat(value)
-    if not isinstance(value, str):
-        return value
+def _xlsx_put(sheet: Any, row: int, col: int, value: Any) -> None:
+    """One cell: a number as a number, anything else as a string, never a formula (XlsxWriter's write_string
+    writes what it is given as text: "=1+2", "#N/A" and "http://…" stay strings)."""
+    if value is None or value == [] or value == "":
+        return  # a blank cell (an empty text and no value look the same in a spreadsheet)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        sheet.write_number(row, col, value)
+        return
+    text = _flat(value) if isinstance(value, list) else str(value)
     # Excel refuses control characters and cells past 32,767 characters.
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_CELL_LIMIT]
-    if not value.startswith(("=", "#")):
-        return value  # openpyxl writes it as a string (a cell of its own for each costs ~40 % more time)
-    # openpyxl would infer a formula ("=…") or an error value ("#N/A"): this cell is a string, whatever it holds.
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
+    sheet.write_string(row, col, ILLEGAL_CHARACTERS_RE.sub("", text)[:XLSX_CELL_LIMIT])
+
+
+def xlsx_write_values(title: str, labels: list[str], rows: Iterable[Sequence[Any]], out: IO[bytes]) -> None:
+    """An XLSX workbook of `rows` (sequences of values) under a header of `labels`, written to `out`.
+
+    XlsxWriter in constant_memory mode: each row goes to a temporary file as it is written, so memory stays
+    flat whatever the number of rows (openpyxl's write-only mode does the same, at about 1.6 times the time a
+    cell here). Its conversions of strings (to formulas, numbers or links) are all off.
+    """
+    workbook = xlsxwriter.Workbook(
+        out,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "tmpdir": tempfile.gettempdir(),
+        },
+    )
+    try:
+        sheet = workbook.add_worksheet(title[:31])
+        for col, label in enumerate(labels):
+            _xlsx_put(sheet, 0, col, label)
+        for index, values in enumerate(rows, start=1):
+            for col, value in enumerate(values):
+                _xlsx_put(sheet, index, col, value)
+    except BaseException:
+        # Remove the temporary files now; the error that stopped the rows is the one raised (the caller
+        # throws away the half-written output).
+        with contextlib.suppress(Exception):
+            workbook.close()
+        raise
+    workbook.close()
 
 
 def xlsx_write(kind: str, rows: Iterable[dict[str, Any]], out: IO[bytes]) -> None:
-    """An XLSX workbook in openpyxl's write-only mode (rows go to a temporary file, not memory), saved to `out`.
-
-    The header row is the columns' translated labels, in the active language: XLSX is the file people read.
-    """
+    """The XLSX export of `rows` (export_rows' dicts). The header row is the columns' translated labels, in
+    the active language: XLSX is the file people read."""
     columns = columns_for(kind)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=kind[:31])
-    sheet.append([_xlsx_cell(sheet, label) for label in labels_for(kind)])
-    try:
-        for row in rows:
-            sheet.append([_xlsx_cell(sheet, row[column]) for column in columns])
-    except BaseException:
-        # Close the sheet's temporary file now (openpyxl would complain when the workbook is collected);
-        # the error that stopped the rows is the one raised.
-        with contextlib.suppress(Exception):
-            sheet.close()
-        raise
-    workbook.save(out)
+    xlsx_write_values(kind, labels_for(kind), ([row[column] for column in columns] for row in rows), out)
 
 
 def export_write(
@@ -181,6 +238,19 @@ def export_write(
             if progress is not None and count % columns_module.CHUNK == 0:
                 progress(count)
 
+    if fmt == "csv" and copy_csv_available(kind):
+        # PostgreSQL writes the rows in one COPY (copy_csv.py); progress is reported once it is done, since
+        # the connection is busy with the COPY until then (seconds, even for the whole record).
+        out.write(CSV_BOM + _csv_line(columns_for(kind)))
+        count = recommendations_csv_write(ids, out)
+        if progress is not None:
+            progress(count)
+        return count
+    if fmt == "xlsx" and copy_csv_available(kind):
+        # PostgreSQL joins the rows (copy_csv.recommendations_value_rows); Python only writes the cells.
+        values = recommendations_value_rows(ids)
+        xlsx_write_values(kind, labels_for(kind), counted(values), out)  # type: ignore[arg-type]
+        return count
     rows = counted(export_rows(kind, ids))
     if fmt == "xlsx":
         xlsx_write(kind, rows, out)
@@ -201,6 +271,8 @@ def _write_all(out: IO[bytes], blocks: Iterable[bytes]) -> None:
 
 def export_stream(kind: str, ids: Iterable[int], fmt: str) -> Iterator[bytes]:
     """The bytes of an export of records `ids` of `kind` ("recommendations" or "statements") in `fmt`."""
+    if fmt == "csv" and copy_csv_available(kind):
+        return csv_copy_stream(columns_for(kind), recommendations_csv_rows(ids))
     rows = export_rows(kind, ids)
     if fmt == "csv":
         return csv_stream(columns_for(kind), rows)

@@ -1,7 +1,10 @@
 """python manage.py benchmark [--size 250000] [--requests 200] [--subscriptions 100000] [--json FILE] [--only-api]
+                            [--http] [--peer]
 
 Seeds the database (PostgreSQL: use a database of its own) and prints the scale benchmark's table;
-see bench/scale.py for what each figure measures.
+see bench/scale.py for what each figure measures, bench/servers.py (--http: the production server,
+gunicorn) and bench/peer.py (--peer: the same rows in SQLite with FTS5, served by Datasette).
+A development command: the `bench` app is installed by the local and test settings, never in production.
 """
 
 import json
@@ -17,7 +20,7 @@ from django.utils import timezone
 
 from apps.recommendations.models import Recommendation
 from apps.vocabulary.models import Theme
-from bench import scale
+from bench import peer, scale, servers
 
 TARGETS_MS = {"list": 25.0, "filter": 25.0, "search": 50.0, "detail": 10.0}
 
@@ -27,6 +30,10 @@ def _target(name: str) -> float:
         if name.startswith(prefix):
             return target
     return TARGETS_MS["list"]
+
+
+def _pair(p50: float | None, p95: float | None) -> str:
+    return "–" if p50 is None or p95 is None else f"{p50:.1f} / {p95:.1f}"
 
 
 class Command(BaseCommand):
@@ -40,9 +47,24 @@ class Command(BaseCommand):
         parser.add_argument("--data-dir", type=Path, default=settings.SHARED_DATA_DIR)
         parser.add_argument("--skip-export", action="store_true")
         parser.add_argument(
+            "--export-formats",
+            default="csv,json,xlsx",
+            help="formats of the whole-record export to time (csv,json,xlsx)",
+        )
+        parser.add_argument(
             "--only-api",
             action="store_true",
             help="time the API cases only, on the database as it is (no reference data, import, seeding, export, sweep)",
+        )
+        parser.add_argument(
+            "--http",
+            action="store_true",
+            help="also time each case over HTTP: gunicorn (gunicorn.conf.py, production settings) on a free loopback port",
+        )
+        parser.add_argument(
+            "--peer",
+            action="store_true",
+            help="also time the same questions against Datasette serving the same rows from SQLite with FTS5",
         )
         parser.add_argument("--allow-sqlite", action="store_true", help="run on SQLite anyway (figures not comparable)")
 
@@ -63,11 +85,26 @@ class Command(BaseCommand):
         else:
             self.seed(result, options)
         result.recommendations = Recommendation.objects.count()
-        out(f"API cases, {options['requests']} requests each …")
-        result.cases = scale.api_cases(options["requests"], random.Random(7))
+        out(f"API cases, {options['requests']} requests each, in process …")
+        paths = scale.api_case_paths(peer.sample_ids(200, random.Random(7)))
+        result.cases = scale.api_cases(paths, options["requests"])
+        log_dir = Path(settings.BASE_DIR) / "var" / "bench"
+        if options["http"]:
+            out("The same over HTTP: gunicorn with the production settings on loopback …")
+            with servers.production_server(log_dir=log_dir) as port:
+                self.time_server(port, result.cases, paths, options["requests"], "http")
+        if options["peer"]:
+            path = log_dir / f"peer-{connection.settings_dict['NAME']}.sqlite3"
+            out(f"The peer: the same rows in SQLite with FTS5 ({path}) …")
+            result.peer = peer.build_sqlite(path, log=out)
+            out(f"  {result.peer}")
+            with peer.datasette_server(path, log_dir=log_dir) as port:
+                paths = peer.peer_cases(path, scale.detail_ids(paths))
+                self.time_server(port, [c for c in result.cases if c.name in paths], paths, options["requests"], "peer")
         if not options["skip_export"]:
-            out("Export of every row as CSV (child process) …")
-            result.export = scale.export_memory()
+            for fmt in options["export_formats"].split(","):
+                out(f"Export of every row as {fmt.upper()} to a file (child process) …")
+                result.export[fmt] = scale.export_memory(fmt)
         if options["subscriptions"]:
             out(f"Reminder sweep over {options['subscriptions']:,} subscriptions …")
             result.reminder_sweep = scale.reminder_sweep_time(options["subscriptions"])
@@ -90,6 +127,20 @@ class Command(BaseCommand):
         out(f"Seeding to {options['size']:,} recommendations …")
         result.seed = scale.seed_synthetic(options["size"], log=out)
 
+    def time_server(
+        self, port: int, cases: list[scale.CaseResult], paths: dict[str, list[str]], requests: int, prefix: str
+    ) -> None:
+        client = servers.Client(port)
+        try:
+            for case in cases:
+                timing = servers.time_paths(client, paths[case.name], requests)
+                setattr(case, f"{prefix}_p50_ms", timing.p50_ms)
+                setattr(case, f"{prefix}_p95_ms", timing.p95_ms)
+                setattr(case, f"{prefix}_p99_ms", timing.p99_ms)
+                self.stdout.write(f"  {case.name}: p50 {timing.p50_ms} ms, p95 {timing.p95_ms} ms")
+        finally:
+            client.close()
+
     def print_table(self, result: scale.BenchResult) -> None:
         out = self.stdout.write
         out("")
@@ -97,12 +148,16 @@ class Command(BaseCommand):
             f"{result.recommendations:,} recommendations on {result.database}; {result.requests_per_case} requests a case"
         )
         out("")
-        out("| API case | p50 ms | p95 ms | p99 ms | target p95 | queries | raw SQL p50 ms | ratio |")
+        out(
+            "| API case | in process p50 / p95 ms | target p95 | queries | raw SQL p50 ms | ratio "
+            "| HTTP (gunicorn) p50 / p95 ms | peer (Datasette) p50 / p95 ms |"
+        )
         out("|---|---:|---:|---:|---:|---:|---:|---:|")
         for case in result.cases:
             out(
-                f"| {case.name} | {case.p50_ms:.1f} | {case.p95_ms:.1f} | {case.p99_ms:.1f} | ≤ {_target(case.name):.0f} "
-                f"| {case.queries} | {case.raw_sql_p50_ms:.1f} | {case.ratio:.1f}× |"
+                f"| {case.name} | {case.p50_ms:.1f} / {case.p95_ms:.1f} | ≤ {_target(case.name):.0f} | {case.queries} "
+                f"| {case.raw_sql_p50_ms:.1f} | {case.ratio:.1f}× | {_pair(case.http_p50_ms, case.http_p95_ms)} "
+                f"| {_pair(case.peer_p50_ms, case.peer_p95_ms)} |"
             )
         out("")
         imp = result.import_upr_info
@@ -113,9 +168,11 @@ class Command(BaseCommand):
                 f"unchanged {imp['unchanged']} ({imp['duplicates']} duplicates), rejected {imp['rejected']}"
                 + (" — a re-import" if imp.get("reimport") else "")
             )
-        if result.export:
-            exp = result.export
-            out(f"Export of {exp['rows']:,} rows as CSV: {exp['seconds']} s, peak memory {exp['peak_rss_mb']} MB")
+        for fmt, exp in result.export.items():
+            out(
+                f"Export of {exp['rows']:,} rows as {fmt.upper()}: {exp['seconds']} s, {exp['bytes'] / 1e6:.1f} MB, "
+                f"peak memory {exp['peak_rss_mb']} MB"
+            )
         if result.reminder_sweep:
             sweep = result.reminder_sweep
             out(
